@@ -1,0 +1,3 @@
+"""PartnerWatch: U.S. security partnerships and the protection of civilians, from data."""
+
+__version__ = "0.1.0"
