@@ -1,0 +1,161 @@
+"""Atomic, idempotent loads of parsed rows, and the snapshot record that goes with them.
+
+A load is one transaction: the snapshot row, every data row (each stamped
+with the snapshot id) and the retirement of the snapshot it supersedes commit
+together or not at all. DuckDB's write-ahead log means a process killed
+mid-load leaves the previous state. The store never parses: it receives
+Arrow tables whose columns must be a subset of the canonical table's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+
+from partnerwatch.errors import PartnerWatchError
+from partnerwatch.store.schema import DATA_TABLES
+
+
+@dataclass(frozen=True)
+class SnapshotRecord:
+    """What the store keeps about one loaded file (the ``snapshots`` table)."""
+
+    source: str
+    file_name: str
+    sha256: str
+    bytes: int
+    rows: int
+    producer: str
+    citation: str
+    licence: str
+    url: str
+    release: str
+    notes: str
+    scope: str
+    stored_path: str
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    snapshot_id: int
+    rows: int
+    unchanged: bool
+    superseded: tuple[int, ...] = ()
+
+
+def current_snapshot(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> int | None:
+    """The id of a live snapshot of ``source`` with these bytes, if there is one."""
+    row = con.execute(
+        "SELECT id FROM snapshots WHERE source = ? AND sha256 = ? AND superseded_by IS NULL",
+        [source, sha256],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def insert_arrow(
+    con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, snapshot_id: int | None = None
+) -> None:
+    """Append ``data`` to ``table`` by column name, stamping ``snapshot_id`` when given."""
+    columns = list(data.column_names)
+    select = ", ".join(f'"{c}"' for c in columns)
+    target = ", ".join(f'"{c}"' for c in columns)
+    view = f"_staged_{table}"
+    con.register(view, data)
+    try:
+        if snapshot_id is None:
+            con.execute(f"INSERT INTO {table} ({target}) SELECT {select} FROM {view}")
+        else:
+            con.execute(
+                f"INSERT INTO {table} (snapshot_id, {target}) SELECT ?, {select} FROM {view}",
+                [snapshot_id],
+            )
+    finally:
+        con.unregister(view)
+
+
+def load_snapshot(
+    con: duckdb.DuckDBPyConnection, record: SnapshotRecord, tables: dict[str, pa.Table]
+) -> LoadResult:
+    """Write one snapshot and its rows in a single transaction; a no-op if already loaded."""
+    existing = current_snapshot(con, record.source, record.sha256)
+    if existing is not None:
+        return LoadResult(existing, record.rows, unchanged=True)
+    for name, data in tables.items():
+        _check_columns(con, name, data)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        row = con.execute("SELECT nextval('snapshot_ids')").fetchone()
+        assert row is not None
+        snapshot_id = int(row[0])
+        con.execute(
+            "INSERT INTO snapshots (id, source, file_name, sha256, bytes, rows, loaded_at, producer,"
+            " citation, licence, url, release, notes, scope, stored_path)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                snapshot_id,
+                record.source,
+                record.file_name,
+                record.sha256,
+                record.bytes,
+                record.rows,
+                datetime.now(UTC).replace(tzinfo=None),
+                record.producer,
+                record.citation,
+                record.licence,
+                record.url,
+                record.release,
+                record.notes,
+                record.scope,
+                record.stored_path,
+            ],
+        )
+        for name, data in tables.items():
+            insert_arrow(con, name, data, snapshot_id)
+        superseded = _supersede(con, record.source, record.scope, snapshot_id)
+        con.execute("COMMIT")
+    except BaseException as exc:
+        con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error):
+            raise PartnerWatchError.single(
+                "store-error", f"load failed and was rolled back: {exc}", file=record.file_name
+            ) from None
+        raise
+    return LoadResult(snapshot_id, record.rows, unchanged=False, superseded=superseded)
+
+
+def _check_columns(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
+    if table not in DATA_TABLES:
+        raise PartnerWatchError.single("unknown-table", f"{table!r} is not a canonical data table")
+    known = set(table_columns(con, table))
+    extra = [c for c in data.column_names if c not in known or c == "snapshot_id"]
+    if extra:
+        raise PartnerWatchError.single(
+            "store-error", f"columns {extra} are not in the canonical table {table!r}", field=table
+        )
+
+
+def _supersede(con: duckdb.DuckDBPyConnection, source: str, scope: str, snapshot_id: int) -> tuple[int, ...]:
+    """Retire older live snapshots of the same source and scope: a new release replaces them."""
+    rows = con.execute(
+        "SELECT id FROM snapshots WHERE source = ? AND scope = ? AND superseded_by IS NULL AND id <> ?",
+        [source, scope, snapshot_id],
+    ).fetchall()
+    old = tuple(int(r[0]) for r in rows)
+    if not old:
+        return ()
+    marks = ", ".join("?" for _ in old)
+    for table in DATA_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE snapshot_id IN ({marks})", list(old))
+    con.execute(f"UPDATE snapshots SET superseded_by = ? WHERE id IN ({marks})", [snapshot_id, *old])
+    return old

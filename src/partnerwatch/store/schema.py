@@ -1,0 +1,128 @@
+"""The canonical schema, as ordered migrations.
+
+Table and column names here are the contract that exports, figures, the API
+and outside tools rely on: add columns and tables in a new migration, never
+rename or drop in place. ``schema_version`` records which migrations a store
+has run, so an old store is brought forward on first use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+SNAPSHOT_ID = "snapshot_id INTEGER NOT NULL"
+
+_V1 = (
+    """CREATE TABLE countries (
+        iso3 VARCHAR PRIMARY KEY, iso_numeric INTEGER, gw_code INTEGER,
+        name VARCHAR NOT NULL, kind VARCHAR NOT NULL)""",
+    """CREATE TABLE country_aliases (
+        source VARCHAR NOT NULL, alias VARCHAR NOT NULL, iso3 VARCHAR NOT NULL,
+        PRIMARY KEY (source, alias))""",
+    "CREATE SEQUENCE snapshot_ids START 1",
+    """CREATE TABLE snapshots (
+        id INTEGER PRIMARY KEY, source VARCHAR NOT NULL, file_name VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL, bytes BIGINT NOT NULL, rows BIGINT NOT NULL,
+        loaded_at TIMESTAMP NOT NULL, producer VARCHAR, citation VARCHAR, licence VARCHAR,
+        url VARCHAR, release VARCHAR, notes VARCHAR, scope VARCHAR NOT NULL,
+        superseded_by INTEGER, stored_path VARCHAR)""",
+    f"""CREATE TABLE assistance (
+        {SNAPSHOT_ID}, country_iso3 VARCHAR NOT NULL, fiscal_year INTEGER, program VARCHAR,
+        account VARCHAR, category VARCHAR, transaction_type VARCHAR, amount_usd DOUBLE,
+        un_mission BOOLEAN, description VARCHAR)""",
+    f"""CREATE TABLE training (
+        {SNAPSHOT_ID}, country_iso3 VARCHAR NOT NULL, fiscal_year INTEGER, program VARCHAR,
+        department VARCHAR, course_title VARCHAR, quantity INTEGER, location VARCHAR,
+        student_unit VARCHAR, us_unit VARCHAR, total_cost_usd DOUBLE, start_date DATE,
+        end_date DATE, page INTEGER)""",
+    f"""CREATE TABLE arms_transfers (
+        {SNAPSHOT_ID}, supplier_iso3 VARCHAR NOT NULL, recipient_iso3 VARCHAR NOT NULL,
+        supplier_name VARCHAR, recipient_name VARCHAR, order_year INTEGER,
+        order_year_uncertain BOOLEAN, number_ordered BIGINT, number_ordered_uncertain BOOLEAN,
+        designation VARCHAR, description VARCHAR, number_delivered BIGINT,
+        number_delivered_uncertain BOOLEAN, delivery_years INTEGER[], status VARCHAR,
+        comments VARCHAR, tiv_per_unit DOUBLE, tiv_order DOUBLE, tiv_delivered DOUBLE,
+        source_row INTEGER)""",
+    f"""CREATE TABLE arms_sales (
+        {SNAPSHOT_ID}, country_iso3 VARCHAR NOT NULL, year INTEGER, fiscal_year INTEGER,
+        usml_category VARCHAR, value_usd DOUBLE, kind VARCHAR, description VARCHAR)""",
+    f"""CREATE TABLE milex (
+        {SNAPSHOT_ID}, country_iso3 VARCHAR NOT NULL, year INTEGER NOT NULL,
+        measure VARCHAR NOT NULL, value DOUBLE, unit VARCHAR, note VARCHAR)""",
+    f"""CREATE TABLE harm_events (
+        {SNAPSHOT_ID}, source VARCHAR NOT NULL, event_id VARCHAR NOT NULL,
+        country_iso3 VARCHAR NOT NULL, event_date DATE, year INTEGER, event_type VARCHAR,
+        sub_event_type VARCHAR, actor1 VARCHAR, assoc_actor_1 VARCHAR, actor2 VARCHAR,
+        assoc_actor_2 VARCHAR, interaction VARCHAR, civilian_targeting BOOLEAN,
+        admin1 VARCHAR, admin2 VARCHAR, admin3 VARCHAR, location VARCHAR, latitude DOUBLE,
+        longitude DOUBLE, fatalities INTEGER, notes VARCHAR, perpetrator_class VARCHAR)""",
+    f"""CREATE TABLE displacement (
+        {SNAPSHOT_ID}, country_iso3 VARCHAR NOT NULL, year INTEGER, date DATE,
+        admin1 VARCHAR, admin2 VARCHAR, cause VARCHAR, measure VARCHAR NOT NULL,
+        value DOUBLE, unit VARCHAR)""",
+    f"""CREATE TABLE aid_worker_incidents (
+        {SNAPSHOT_ID}, incident_id VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL,
+        event_date DATE, year INTEGER, admin1 VARCHAR, location VARCHAR, latitude DOUBLE,
+        longitude DOUBLE, killed INTEGER, wounded INTEGER, kidnapped INTEGER,
+        total_affected INTEGER, nationals_affected INTEGER, internationals_affected INTEGER,
+        means_of_attack VARCHAR, attack_context VARCHAR, actor_type VARCHAR, details VARCHAR)""",
+    f"""CREATE TABLE treaty_status (
+        {SNAPSHOT_ID}, country_iso3 VARCHAR NOT NULL, treaty VARCHAR NOT NULL,
+        treaty_name VARCHAR, status VARCHAR, signature_year INTEGER,
+        ratification_year INTEGER, note VARCHAR)""",
+    f"""CREATE TABLE facts (
+        {SNAPSHOT_ID}, fact_id VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL,
+        section VARCHAR NOT NULL, topic VARCHAR NOT NULL, item VARCHAR, statement VARCHAR NOT NULL,
+        value DOUBLE, unit VARCHAR, qualifier VARCHAR, period VARCHAR, citation VARCHAR NOT NULL,
+        cited_source VARCHAR, url VARCHAR)""",
+    f"""CREATE TABLE incidents (
+        {SNAPSHOT_ID}, incident_id VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL,
+        section VARCHAR, date_start DATE, date_end DATE, period VARCHAR, place VARCHAR, perpetrator VARCHAR,
+        victims VARCHAR, killed INTEGER, description VARCHAR NOT NULL, citation VARCHAR NOT NULL,
+        cited_source VARCHAR, url VARCHAR)""",
+    f"""CREATE TABLE timeline (
+        {SNAPSHOT_ID}, event_id VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL,
+        section VARCHAR, date DATE NOT NULL,
+        date_precision VARCHAR NOT NULL, kind VARCHAR NOT NULL, title VARCHAR NOT NULL,
+        description VARCHAR, effect_on_us_assistance VARCHAR, citation VARCHAR NOT NULL,
+        cited_source VARCHAR, url VARCHAR)""",
+    f"""CREATE TABLE legal_instruments (
+        {SNAPSHOT_ID}, country_iso3 VARCHAR NOT NULL, section VARCHAR, area VARCHAR NOT NULL,
+        instrument_type VARCHAR NOT NULL, name VARCHAR NOT NULL, citation VARCHAR NOT NULL)""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (Migration(1, "canonical tables, snapshots and country crosswalk", _V1),)
+
+# Tables that hold rows from sources (each with snapshot_id), in export order.
+DATA_TABLES: tuple[str, ...] = (
+    "assistance",
+    "training",
+    "arms_transfers",
+    "arms_sales",
+    "milex",
+    "harm_events",
+    "displacement",
+    "aid_worker_incidents",
+    "treaty_status",
+    "facts",
+    "incidents",
+    "timeline",
+    "legal_instruments",
+)
+REFERENCE_TABLES: tuple[str, ...] = ("countries", "country_aliases", "snapshots")
+
+# The column a ``--country`` filter applies to, per table.
+COUNTRY_COLUMN: dict[str, str] = {
+    **{t: "country_iso3" for t in DATA_TABLES},
+    "arms_transfers": "recipient_iso3",
+    "countries": "iso3",
+    "country_aliases": "iso3",
+}

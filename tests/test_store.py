@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+
+from partnerwatch.errors import PartnerWatchError
+from partnerwatch.store import DATA_TABLES, SnapshotRecord, connect, load_snapshot
+from partnerwatch.store.connection import migrate, schema_version
+from partnerwatch.store.schema import MIGRATIONS
+from tests.conftest import table_snapshot
+
+
+def _record(sha: str = "a" * 64, scope: str = "all") -> SnapshotRecord:
+    return SnapshotRecord(
+        source="test",
+        file_name="t.csv",
+        sha256=sha,
+        bytes=1,
+        rows=2,
+        producer="p",
+        citation="c",
+        licence="l",
+        url="",
+        release="",
+        notes="",
+        scope=scope,
+        stored_path="",
+    )
+
+
+def test_new_store_is_migrated_and_seeded_with_the_crosswalk(store: duckdb.DuckDBPyConnection) -> None:
+    assert schema_version(store) == MIGRATIONS[-1].version
+    tables = {r[0] for r in store.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert set(DATA_TABLES) | {"countries", "country_aliases", "snapshots", "schema_version"} <= tables
+    assert store.execute("SELECT name, gw_code FROM countries WHERE iso3 = 'MLI'").fetchone() == ("Mali", 432)
+    for table in DATA_TABLES:
+        columns = [r[0] for r in store.execute(f"DESCRIBE {table}").fetchall()]
+        assert columns[0] == "snapshot_id", table
+
+
+def test_migrate_twice_changes_nothing(store: duckdb.DuckDBPyConnection) -> None:
+    before = table_snapshot(store)
+    assert migrate(store) == []
+    assert table_snapshot(store) == before
+
+
+def test_file_store_persists_across_connections(tmp_path: Path) -> None:
+    path = tmp_path / "pw.duckdb"
+    con = connect(path)
+    load_snapshot(
+        con,
+        _record(),
+        {
+            "milex": pa.table(
+                {"country_iso3": ["MLI"], "year": [2020], "measure": ["constant_usd"], "value": [1.0]}
+            )
+        },
+    )
+    con.close()
+    again = connect(path, read_only=True)
+    assert again.execute("SELECT count(*) FROM milex").fetchone() == (1,)
+    again.close()
+
+
+def test_failed_load_rolls_back_everything(store: duckdb.DuckDBPyConnection) -> None:
+    good = pa.table({"country_iso3": ["MLI"], "year": [2020], "measure": ["m"], "value": [1.0]})
+    # The second table violates NOT NULL on country_iso3, after the first has been inserted.
+    bad = pa.table({"country_iso3": pa.array([None], pa.string()), "fiscal_year": [2020]})
+    before = table_snapshot(store)
+    with pytest.raises(PartnerWatchError) as caught:
+        load_snapshot(store, _record(), {"milex": good, "assistance": bad})
+    assert caught.value.errors[0].code == "store-error"
+    assert table_snapshot(store) == before
+
+
+def test_unknown_column_is_refused_before_writing(store: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(PartnerWatchError, match="not in the canonical table"):
+        load_snapshot(store, _record(), {"milex": pa.table({"country_iso3": ["MLI"], "colour": ["red"]})})
+    assert store.execute("SELECT count(*) FROM snapshots").fetchone() == (0,)
