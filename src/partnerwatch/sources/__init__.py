@@ -1,0 +1,26 @@
+"""The explicit registry of sources: a name the CLI accepts -> the source that reads it.
+
+No module scanning and no plugins loaded as a side effect: adding a source
+means adding its package and one line here.
+"""
+
+from __future__ import annotations
+
+from partnerwatch.errors import PartnerWatchError
+from partnerwatch.sources import curated, sipri_transfers
+from partnerwatch.sources.base import Origin, ParsedFile, Source
+
+REGISTRY: dict[str, Source] = {source.name: source for source in (sipri_transfers.SOURCE, curated.SOURCE)}
+
+
+def get_source(name: str) -> Source:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(REGISTRY))
+        raise PartnerWatchError.single(
+            "unknown-source", f"no source named {name!r}; registered sources: {known}"
+        ) from None
+
+
+__all__ = ["REGISTRY", "Origin", "ParsedFile", "Source", "get_source"]

@@ -1,0 +1,40 @@
+"""Small CSV files with a header row, read with line numbers for error messages."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from partnerwatch.errors import DataError, PartnerWatchError
+from partnerwatch.sources import cells
+
+
+def read_csv_records(
+    path: Path, required: Sequence[str], *, encoding: str = "utf-8"
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) for each data row; header and row width are checked."""
+    file = path.name
+    text, _warnings = cells.decode(cells.read_bytes(path), encoding, file)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        raise PartnerWatchError.single("empty-file", "the file is empty", file=file)
+    header = [h.strip() for h in header]
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise PartnerWatchError(
+            [DataError("missing-column", "column not in header", file=file, row=1, field=m) for m in missing]
+        )
+    last = 1
+    for fields in reader:
+        line = last + 1
+        last = reader.line_num
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            raise PartnerWatchError.single(
+                "bad-row", f"row has {len(fields)} fields, header has {len(header)}", file=file, row=line
+            )
+        yield line, dict(zip(header, fields, strict=True))
