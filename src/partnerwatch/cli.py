@@ -1,0 +1,256 @@
+"""The ``partnerwatch`` command: thin Typer wrappers over ingest, export and publish.
+
+Every command opens the store the same way (creating and migrating it, and
+loading the bundled curated dataset, on first use) and turns coded errors into
+``file:row:field: code: message`` lines on stderr with exit status 2.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from partnerwatch import __version__
+from partnerwatch.countries import crosswalk
+from partnerwatch.errors import PartnerWatchError
+from partnerwatch.export import FORMATS, export_table
+from partnerwatch.ingest import IngestResult, ingest, load_bundled
+from partnerwatch.publish.factsheet import build_factsheet
+from partnerwatch.publish.markdown import render_markdown
+from partnerwatch.sources import REGISTRY
+from partnerwatch.store import connect, default_db_path
+from partnerwatch.store.connection import schema_version
+
+app = typer.Typer(
+    name="partnerwatch",
+    pretty_exceptions_enable=False,
+    help="U.S. security partnerships and the protection of civilians, country by country.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+T = TypeVar("T")
+FACTSHEET_FORMATS = ("md",)
+
+
+def _fail(exc: PartnerWatchError) -> None:
+    for error in exc.errors:
+        err.print(str(error), markup=False, highlight=False)
+    raise typer.Exit(2)
+
+
+def _guard(action: Callable[[], T]) -> T:
+    try:
+        return action()
+    except PartnerWatchError as exc:
+        _fail(exc)
+        raise AssertionError("unreachable") from exc
+
+
+@contextmanager
+def _store_with_seed() -> Iterator[tuple[duckdb.DuckDBPyConnection, list[IngestResult]]]:
+    """Open (create, migrate) the store and make sure the bundled dataset is loaded."""
+
+    def open_and_seed() -> tuple[duckdb.DuckDBPyConnection, list[IngestResult]]:
+        con = connect()
+        try:
+            return con, load_bundled(con)
+        except BaseException:
+            con.close()
+            raise
+
+    con, seeded = _guard(open_and_seed)
+    try:
+        yield con, seeded
+    finally:
+        con.close()
+
+
+@contextmanager
+def _store() -> Iterator[duckdb.DuckDBPyConnection]:
+    with _store_with_seed() as (con, _seeded):
+        yield con
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"partnerwatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """U.S. security partnerships and the protection of civilians, from public data."""
+
+
+@app.command()
+def init() -> None:
+    """Create or migrate the store and load the bundled curated dataset."""
+    with _store_with_seed() as (con, results):
+        out.print(f"Store: {default_db_path()} (schema version {schema_version(con)})")
+        for result in results:
+            state = "already loaded" if result.unchanged else f"loaded {result.rows} rows"
+            out.print(f"Curated dataset {Path(result.path).name}: {state} (snapshot {result.snapshot_id})")
+
+
+@app.command()
+def sources() -> None:
+    """List the registered sources and the snapshots loaded in the store."""
+    registry = Table(title="Registered sources")
+    for column in ("name", "reads", "tables", "citation"):
+        registry.add_column(column, overflow="fold")
+    for source in REGISTRY.values():
+        registry.add_row(source.name, source.reads, ", ".join(source.tables), source.origin.citation)
+    out.print(registry)
+    with _store() as con:
+        rows = con.execute(
+            "SELECT id, source, file_name, release, rows, loaded_at, sha256, licence, superseded_by"
+            " FROM snapshots ORDER BY id"
+        ).fetchall()
+    loaded = Table(title="Snapshots in the store")
+    for column in ("id", "source", "file", "release", "rows", "loaded at", "sha256", "licence", "status"):
+        loaded.add_column(column, overflow="fold")
+    for r in rows:
+        status = f"superseded by {r[8]}" if r[8] is not None else "current"
+        loaded.add_row(
+            str(r[0]),
+            r[1],
+            r[2],
+            r[3] or "",
+            f"{r[4]:,}",
+            f"{r[5]:%Y-%m-%d %H:%M}",
+            r[6][:12],
+            r[7] or "",
+            status,
+        )
+    out.print(loaded)
+
+
+@app.command("ingest")
+def ingest_command(
+    source: Annotated[str, typer.Argument(help="Registry name, e.g. sipri-transfers.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files to load.")],
+) -> None:
+    """Load files into the store: all-or-nothing per file, a no-op for a file already loaded."""
+    failed = False
+    with _store() as con:
+        for path in paths:
+            try:
+                result = _ingest_with_progress(con, source, path)
+            except PartnerWatchError as exc:
+                for error in exc.errors:
+                    err.print(str(error), markup=False, highlight=False)
+                err.print(f"{path}: not loaded; the store is unchanged.", markup=False)
+                failed = True
+                continue
+            for warning in result.warnings:
+                err.print(f"warning: {warning}", markup=False)
+            if result.unchanged:
+                out.print(f"{path}: already loaded as snapshot {result.snapshot_id}; nothing changed.")
+            else:
+                extra = (
+                    f", superseding snapshot(s) {', '.join(map(str, result.superseded))}"
+                    if result.superseded
+                    else ""
+                )
+                out.print(f"{path}: loaded {result.rows:,} rows as snapshot {result.snapshot_id}{extra}.")
+    if failed:
+        raise typer.Exit(2)
+
+
+def _ingest_with_progress(con: duckdb.DuckDBPyConnection, source: str, path: Path) -> IngestResult:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,} records"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task(f"{source}: {path.name}", total=None)
+        return ingest(con, source, path, lambda n: progress.advance(task, n))
+
+
+@app.command()
+def export(
+    table: Annotated[str, typer.Argument(help="Canonical table name, e.g. arms_transfers.")],
+    country: Annotated[str | None, typer.Option(help="ISO3 code (or name) to filter on.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or parquet.")] = "csv",
+    out_path: Annotated[Path | None, typer.Option("--out", help="File to write; stdout if omitted.")] = None,
+) -> None:
+    """Write a canonical table (all columns) as CSV, JSON or Parquet."""
+    if fmt not in FORMATS:
+        err.print(f"bad-value: format {fmt!r} is not one of {', '.join(FORMATS)}", markup=False)
+        raise typer.Exit(2)
+    with _store() as con:
+        rows = _guard(lambda: export_table(con, table, fmt, out_path, sys.stdout.buffer, country))
+    if out_path is not None:
+        err.print(f"Wrote {rows:,} rows to {out_path}", markup=False)
+
+
+@app.command()
+def factsheet(
+    iso3: Annotated[str, typer.Argument(help="Country ISO3 code, e.g. MLI.")],
+    fmt: Annotated[str | None, typer.Option("--format", help="md (default: from --out's extension).")] = None,
+    out_path: Annotated[Path | None, typer.Option("--out", help="File to write; stdout if omitted.")] = None,
+) -> None:
+    """Produce a country factsheet from the store, every figure footnoted to its source."""
+    chosen = fmt or (out_path.suffix.lstrip(".").lower() if out_path and out_path.suffix else "md")
+    chosen = {"markdown": "md"}.get(chosen, chosen)
+    if chosen not in FACTSHEET_FORMATS:
+        err.print(
+            f"bad-value: factsheet format {chosen!r} is not available; choose from "
+            f"{', '.join(FACTSHEET_FORMATS)}",
+            markup=False,
+        )
+        raise typer.Exit(2)
+    code = crosswalk().lookup_name(iso3)
+    if code is None:
+        err.print(f"unknown-country: {iso3!r} is not in the country crosswalk", markup=False)
+        raise typer.Exit(2)
+    with _store() as con:
+        text = render_markdown(build_factsheet(con, code))
+    if out_path is None:
+        sys.stdout.write(text)
+    else:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_text(text, encoding="utf-8")
+        err.print(f"Wrote the {code} factsheet to {out_path}", markup=False)
+
+
+def run() -> None:
+    """Console-script entry point: coded errors are handled per command; anything else is a bug.
+
+    A bug still gets one readable line and exit status 1 rather than a page of
+    traceback; ``PARTNERWATCH_DEBUG=1`` shows the traceback for a report.
+    """
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 - last-resort boundary of the program
+        if os.environ.get("PARTNERWATCH_DEBUG"):
+            raise
+        err.print(
+            f"internal error: {type(exc).__name__}: {exc} (set PARTNERWATCH_DEBUG=1 for details)",
+            markup=False,
+        )
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()

@@ -1,0 +1,1 @@
+"""Figures: functions over the store that return Figure objects with their sources."""

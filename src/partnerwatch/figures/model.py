@@ -1,0 +1,40 @@
+"""The Figure: a number (or table) that knows its period, method and sources."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a figure comes from: the snapshot it was read from and what to cite."""
+
+    snapshot_id: int
+    citation: str
+    cited_source: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One statement of a factsheet.
+
+    ``value`` is set for a single number and ``rows`` for a table (each row a
+    mapping of column to value); ``method`` says in one sentence how it was
+    obtained, so a reader can tell a transcribed figure from a computed one.
+    """
+
+    id: str
+    topic: str
+    label: str
+    unit: str
+    period: str
+    method: str
+    sources: tuple[SourceRef, ...]
+    value: float | None = None
+    qualifier: str = ""
+    item: str = ""
+    rows: tuple[dict[str, object], ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)

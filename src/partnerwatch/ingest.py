@@ -1,0 +1,121 @@
+"""Fetch -> parse -> load: the one place that knows both the sources and the store.
+
+``ingest`` fingerprints the input first, so a file already loaded is a no-op
+that costs one hash and one query; otherwise it parses the whole file (any
+error refuses it before the store is touched), keeps an immutable copy of the
+bytes under the snapshot directory, and loads rows and snapshot record in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from partnerwatch.errors import PartnerWatchError
+from partnerwatch.sources import get_source
+from partnerwatch.sources.base import ProgressCallback
+from partnerwatch.sources.curated import bundled_folders
+from partnerwatch.store import SnapshotRecord, load_snapshot, snapshot_dir
+from partnerwatch.store.load import current_snapshot
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    source: str
+    path: str
+    snapshot_id: int
+    rows: int
+    unchanged: bool
+    superseded: tuple[int, ...] = ()
+    warnings: list[str] = field(default_factory=list)
+
+
+def fingerprint(path: Path) -> tuple[str, int]:
+    """sha256 and size of a file, or of a folder's files (names and contents, sorted)."""
+    digest = hashlib.sha256()
+    size = 0
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(file.relative_to(path).as_posix().encode("utf-8") + b"\0")
+        with file.open("rb") as fh:
+            while chunk := fh.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection,
+    source_name: str,
+    path: Path,
+    progress: ProgressCallback | None = None,
+) -> IngestResult:
+    source = get_source(source_name)
+    if not path.exists():
+        raise PartnerWatchError.single("file-not-found", "no such file or folder", file=str(path))
+    sha256, size = fingerprint(path)
+    existing = current_snapshot(con, source.name, sha256)
+    if existing is not None:
+        return IngestResult(source.name, str(path), existing, 0, unchanged=True)
+    parsed = source.parse(path, progress)
+    unexpected = set(parsed.tables) - set(source.tables)
+    if unexpected:
+        raise PartnerWatchError.single(
+            "store-error", f"source {source.name} produced tables it does not declare: {unexpected}"
+        )
+    stored = _keep_copy(path, sha256)
+    record = SnapshotRecord(
+        source=source.name,
+        file_name=path.name,
+        sha256=sha256,
+        bytes=size,
+        rows=parsed.rows,
+        producer=source.origin.producer,
+        citation=source.origin.citation,
+        licence=source.origin.licence,
+        url=source.origin.url,
+        release=parsed.release,
+        notes=parsed.notes,
+        scope=parsed.scope,
+        stored_path=str(stored),
+    )
+    result = load_snapshot(con, record, parsed.tables)
+    return IngestResult(
+        source.name,
+        str(path),
+        result.snapshot_id,
+        result.rows,
+        unchanged=result.unchanged,
+        superseded=result.superseded,
+        warnings=parsed.warnings,
+    )
+
+
+def load_bundled(con: duckdb.DuckDBPyConnection) -> list[IngestResult]:
+    """Load (or confirm) the curated dataset shipped in the package: the zero-data default."""
+    return [ingest(con, "curated", folder) for folder in bundled_folders()]
+
+
+def _keep_copy(path: Path, sha256: str) -> Path:
+    """Copy the input under ``snapshots/<sha256>/`` once; the copy is never modified."""
+    target = snapshot_dir() / sha256 / path.name
+    if target.exists():
+        return target
+    staging = target.with_name(target.name + ".partial")
+    staging.parent.mkdir(parents=True, exist_ok=True)
+    if staging.exists():
+        shutil.rmtree(staging) if staging.is_dir() else staging.unlink()
+    if path.is_dir():
+        shutil.copytree(path, staging)
+    else:
+        shutil.copyfile(path, staging)
+    staging.rename(target)
+    return target

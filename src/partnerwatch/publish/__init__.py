@@ -1,0 +1,1 @@
+"""Publishing: factsheets assembled from figures, rendered per format."""
