@@ -19,7 +19,7 @@ DATA = Path(__file__).parent / "data" / "sipri"
 def run(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     exe = shutil.which("partnerwatch")
     command = [exe] if exe else [sys.executable, "-m", "partnerwatch.cli"]
-    env = {**os.environ, "PARTNERWATCH_HOME": str(home), "COLUMNS": "200"}
+    env = {**os.environ, "PARTNERWATCH_HOME": str(home), "COLUMNS": "200", "PYTHONWARNINGS": "error"}
     return subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=120)
 
 

@@ -112,31 +112,26 @@ def init() -> None:
 def sources() -> None:
     """List the registered sources and the snapshots loaded in the store."""
     registry = Table(title="Registered sources")
-    for column in ("name", "reads", "tables", "citation"):
+    for column in ("name", "reads", "tables", "citation and licence"):
         registry.add_column(column, overflow="fold")
     for source in REGISTRY.values():
-        registry.add_row(source.name, source.reads, ", ".join(source.tables), source.origin.citation)
+        origin = source.origin
+        registry.add_row(
+            source.name, source.reads, ", ".join(source.tables), f"{origin.citation}. {origin.licence}"
+        )
     out.print(registry)
     with _store() as con:
         rows = con.execute(
-            "SELECT id, source, file_name, release, rows, loaded_at, sha256, licence, superseded_by"
+            "SELECT id, source, file_name, release, rows, loaded_at, sha256, superseded_by"
             " FROM snapshots ORDER BY id"
         ).fetchall()
     loaded = Table(title="Snapshots in the store")
-    for column in ("id", "source", "file", "release", "rows", "loaded at", "sha256", "licence", "status"):
+    for column in ("id", "source", "file", "release", "rows", "loaded at (UTC)", "sha256", "status"):
         loaded.add_column(column, overflow="fold")
     for r in rows:
-        status = f"superseded by {r[8]}" if r[8] is not None else "current"
+        status = f"superseded by {r[7]}" if r[7] is not None else "current"
         loaded.add_row(
-            str(r[0]),
-            r[1],
-            r[2],
-            r[3] or "",
-            f"{r[4]:,}",
-            f"{r[5]:%Y-%m-%d %H:%M}",
-            r[6][:12],
-            r[7] or "",
-            status,
+            str(r[0]), r[1], r[2], r[3] or "", f"{r[4]:,}", f"{r[5]:%Y-%m-%d %H:%M}", r[6][:12], status
         )
     out.print(loaded)
 

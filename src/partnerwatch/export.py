@@ -43,7 +43,7 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str, country: str | None =
         sql += f" WHERE {column} = ?"
         params.append(iso3)
     order = "" if table in REFERENCE_TABLES else " ORDER BY snapshot_id, rowid"
-    return con.execute(sql + order, params).to_arrow_table()
+    return con.sql(sql + order, params=params).to_arrow_table()
 
 
 def write_table(data: pa.Table, fmt: str, sink: BinaryIO) -> None:

@@ -62,11 +62,11 @@ def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckd
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()
-    if not exists or not exists[0]:
+    ).fetchall()
+    if not exists[0][0]:
         return 0
-    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
-    return int(row[0]) if row else 0
+    rows = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()
+    return int(rows[0][0])
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -115,8 +115,8 @@ def _sync_countries(con: duckdb.DuckDBPyConnection) -> None:
     """Refresh ``countries`` and ``country_aliases`` when the packaged crosswalk changed."""
     walk = crosswalk()
     digest = hashlib.sha256(repr((walk.countries, walk.aliases)).encode("utf-8")).hexdigest()
-    row = con.execute("SELECT value FROM store_meta WHERE key = 'crosswalk_sha256'").fetchone()
-    if row and row[0] == digest:
+    rows = con.execute("SELECT value FROM store_meta WHERE key = 'crosswalk_sha256'").fetchall()
+    if rows and rows[0][0] == digest:
         return
     con.execute("BEGIN TRANSACTION")
     try:

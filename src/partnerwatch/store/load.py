@@ -48,11 +48,11 @@ class LoadResult:
 
 def current_snapshot(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> int | None:
     """The id of a live snapshot of ``source`` with these bytes, if there is one."""
-    row = con.execute(
+    rows = con.execute(
         "SELECT id FROM snapshots WHERE source = ? AND sha256 = ? AND superseded_by IS NULL",
         [source, sha256],
-    ).fetchone()
-    return int(row[0]) if row else None
+    ).fetchall()
+    return int(rows[0][0]) if rows else None
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -95,9 +95,7 @@ def load_snapshot(
         _check_columns(con, name, data)
     con.execute("BEGIN TRANSACTION")
     try:
-        row = con.execute("SELECT nextval('snapshot_ids')").fetchone()
-        assert row is not None
-        snapshot_id = int(row[0])
+        snapshot_id = int(con.execute("SELECT nextval('snapshot_ids')").fetchall()[0][0])
         con.execute(
             "INSERT INTO snapshots (id, source, file_name, sha256, bytes, rows, loaded_at, producer,"
             " citation, licence, url, release, notes, scope, stored_path)"
