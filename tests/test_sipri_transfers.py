@@ -40,7 +40,24 @@ def test_small_register_parses_every_quirk() -> None:
     [
         (
             "register_broken_row.csv",
-            ["register_broken_row.csv:14: bad-row: record has 17 fields, expected 16"],
+            [
+                "register_broken_row.csv:14:field 17 (after 'SIPRI TIV of delivered weapons'):"
+                " bad-row: record has 17 fields, expected 16"
+            ],
+        ),
+        (
+            "register_truncated.csv",
+            [
+                "register_truncated.csv:14:Weapon description (missing): bad-row: record has 7 fields,"
+                " expected 16 (file truncated?)"
+            ],
+        ),
+        (
+            "register_cp1252.csv",
+            [
+                "register_cp1252.csv:13:Comments: bad-encoding: control character '\\x93' in text:"
+                " the file is not in the expected encoding"
+            ],
         ),
         ("register_utf16.csv", ["register_utf16.csv:1: bad-encoding: file is UTF-16; expected latin-1"]),
         (

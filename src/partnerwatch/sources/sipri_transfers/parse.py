@@ -103,9 +103,8 @@ def parse_trade_register(path: Path, progress: ProgressCallback | None = None) -
     walk = crosswalk()
     body = io.StringIO("".join(lines[header_index + 1 :]), newline="")
     reader = csv.reader(body)
-    width = len(header)
     consumed = 0
-    for start_line, record in _records(reader, width, header_index + 1, file, errors):
+    for start_line, record in _records(reader, header, header_index + 1, file, errors):
         consumed += 1
         if progress is not None and consumed % 1000 == 0:
             progress(1000)
@@ -167,9 +166,10 @@ def _numbered(reader: Iterator[list[str]], first_line: int) -> Iterator[tuple[in
 
 
 def _records(
-    reader: Iterator[list[str]], width: int, header_line: int, file: str, errors: ErrorCollector
+    reader: Iterator[list[str]], header: list[str], header_line: int, file: str, errors: ErrorCollector
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield (first physical line, fields) per record, rejoining comments split by a line break."""
+    width = len(header)
     pending: list[str] | None = None
     pending_start = 0
     for start, _end, fields in _numbered(reader, header_line + 1):
@@ -190,25 +190,24 @@ def _records(
                 continue
             pending = None
         if len(record) != width:
-            errors.add(
-                DataError(
-                    "bad-row",
-                    f"record has {len(record)} fields, expected {width}",
-                    file=file,
-                    row=record_start,
-                )
-            )
+            errors.add(_width_error(len(record), header, file, record_start))
             continue
         yield record_start, record
     if pending is not None:
-        errors.add(
-            DataError(
-                "bad-row",
-                f"record has {len(pending)} fields, expected {width} (file truncated?)",
-                file=file,
-                row=pending_start,
-            )
-        )
+        errors.add(_width_error(len(pending), header, file, pending_start, " (file truncated?)"))
+
+
+def _width_error(count: int, header: list[str], file: str, line: int, hint: str = "") -> DataError:
+    """Name the first field that is missing, or the first one beyond the header."""
+    width = len(header)
+    if count > width:
+        field = f"field {width + 1} (after {header[-1].strip()!r})"
+    else:
+        name = header[count].strip() or f"uncertainty flag after {header[count - 1].strip()!r}"
+        field = f"{name} (missing)"
+    return DataError(
+        "bad-row", f"record has {count} fields, expected {width}{hint}", file=file, row=line, field=field
+    )
 
 
 def _row(
