@@ -27,7 +27,7 @@ def test_init_creates_the_store_and_loads_the_curated_dataset(home: Path) -> Non
     result = run("init", home=home)
     assert result.returncode == 0, result.stderr
     assert (home / "partnerwatch.duckdb").is_file()
-    assert "loaded 219 rows" in result.stdout
+    assert "loaded 221 rows" in result.stdout
     again = run("init", home=home)
     assert "already loaded" in again.stdout
 
