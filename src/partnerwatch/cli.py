@@ -22,7 +22,7 @@ from rich.table import Table
 
 from partnerwatch import __version__
 from partnerwatch.countries import crosswalk
-from partnerwatch.errors import PartnerWatchError
+from partnerwatch.errors import DataError, PartnerWatchError
 from partnerwatch.export import FORMATS, export_table
 from partnerwatch.ingest import IngestResult, ingest, load_bundled
 from partnerwatch.publish.factsheet import build_factsheet
@@ -122,31 +122,67 @@ def sources() -> None:
     out.print(registry)
     with _store() as con:
         rows = con.execute(
-            "SELECT id, source, file_name, release, rows, loaded_at, sha256, superseded_by"
-            " FROM snapshots ORDER BY id"
+            "SELECT id, source, file_name, release, rows, loaded_at, sha256, superseded_by,"
+            " (SELECT count(*) FROM snapshot_issues i WHERE i.snapshot_id = s.id)"
+            " FROM snapshots s ORDER BY id"
+        ).fetchall()
+        issues = con.execute(
+            "SELECT snapshot_id, code, file, page, row, field, message FROM snapshot_issues"
+            " ORDER BY snapshot_id, page NULLS FIRST, row NULLS FIRST"
         ).fetchall()
     loaded = Table(title="Snapshots in the store")
-    for column in ("id", "source", "file", "release", "rows", "loaded at (UTC)", "sha256", "status"):
+    for column in (
+        "id",
+        "source",
+        "file",
+        "release",
+        "rows",
+        "loaded at (UTC)",
+        "sha256",
+        "status",
+        "issues",
+    ):
         loaded.add_column(column, overflow="fold")
     for r in rows:
         status = f"superseded by {r[7]}" if r[7] is not None else "current"
         loaded.add_row(
-            str(r[0]), r[1], r[2], r[3] or "", f"{r[4]:,}", f"{r[5]:%Y-%m-%d %H:%M}", r[6][:12], status
+            str(r[0]),
+            r[1],
+            r[2],
+            r[3] or "",
+            f"{r[4]:,}",
+            f"{r[5]:%Y-%m-%d %H:%M}",
+            r[6][:12],
+            status,
+            str(r[8]) if r[8] else "",
         )
     out.print(loaded)
+    if issues:
+        out.print("Accepted issues (loaded with --allow-mismatch):")
+        for sid, code, file, page, row, field, message in issues:
+            where = DataError(code, message, file=file or "", row=row, field=field or "", page=page)
+            out.print(f"  snapshot {sid}: {where}", markup=False, highlight=False)
 
 
 @app.command("ingest")
 def ingest_command(
-    source: Annotated[str, typer.Argument(help="Registry name, e.g. sipri-transfers.")],
+    source: Annotated[str, typer.Argument(help="Registry name, e.g. sipri-transfers, fmtr.")],
     paths: Annotated[list[Path], typer.Argument(help="Files to load.")],
+    allow_mismatch: Annotated[
+        bool,
+        typer.Option(
+            "--allow-mismatch",
+            help="Load a file whose rows do not add up to its printed totals; the mismatches are"
+            " stored and shown by 'partnerwatch sources'.",
+        ),
+    ] = False,
 ) -> None:
     """Load files into the store: all-or-nothing per file, a no-op for a file already loaded."""
     failed = False
     with _store() as con:
         for path in paths:
             try:
-                result = _ingest_with_progress(con, source, path)
+                result = _ingest_with_progress(con, source, path, allow_mismatch)
             except PartnerWatchError as exc:
                 for error in exc.errors:
                     err.print(str(error), markup=False, highlight=False)
@@ -163,12 +199,17 @@ def ingest_command(
                     if result.superseded
                     else ""
                 )
-                out.print(f"{path}: loaded {result.rows:,} rows as snapshot {result.snapshot_id}{extra}.")
+                kept = f" with {result.issues} accepted issue(s)" if result.issues else ""
+                out.print(
+                    f"{path}: loaded {result.rows:,} rows as snapshot {result.snapshot_id}{kept}{extra}."
+                )
     if failed:
         raise typer.Exit(2)
 
 
-def _ingest_with_progress(con: duckdb.DuckDBPyConnection, source: str, path: Path) -> IngestResult:
+def _ingest_with_progress(
+    con: duckdb.DuckDBPyConnection, source: str, path: Path, allow_mismatch: bool
+) -> IngestResult:
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -179,7 +220,7 @@ def _ingest_with_progress(con: duckdb.DuckDBPyConnection, source: str, path: Pat
         disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task(f"{source}: {path.name}", total=None)
-        return ingest(con, source, path, lambda n: progress.advance(task, n))
+        return ingest(con, source, path, lambda n: progress.advance(task, n), allow_mismatch=allow_mismatch)
 
 
 @app.command()

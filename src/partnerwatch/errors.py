@@ -28,6 +28,10 @@ ERROR_CODES: dict[str, str] = {
     "unknown-table": "no canonical table has that name",
     "store-error": "the store could not be opened, migrated or written",
     "empty-file": "the file holds no data rows",
+    "missing-dependency": "a program the source needs is not installed",
+    "total-mismatch": "parsed rows do not add up to the totals line the file prints",
+    "unreadable-page": "a page holds no extractable text (drawn as outlines or as an image)",
+    "unplaced-text": "table text that belongs to no row (a row the file itself prints broken)",
 }
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
-from partnerwatch.errors import PartnerWatchError
+from partnerwatch.errors import DataError, PartnerWatchError
 from partnerwatch.sources import get_source
 from partnerwatch.sources.base import ProgressCallback
 from partnerwatch.sources.curated import bundled_folders
@@ -35,6 +36,7 @@ class IngestResult:
     unchanged: bool
     superseded: tuple[int, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    issues: int = 0
 
 
 def fingerprint(path: Path) -> tuple[str, int]:
@@ -57,7 +59,10 @@ def ingest(
     source_name: str,
     path: Path,
     progress: ProgressCallback | None = None,
+    *,
+    allow_mismatch: bool = False,
 ) -> IngestResult:
+    """Load one file; reconciliation failures refuse it unless ``allow_mismatch``, then they are kept."""
     source = get_source(source_name)
     if not path.exists():
         raise PartnerWatchError.single("file-not-found", "no such file or folder", file=str(path))
@@ -71,6 +76,11 @@ def ingest(
         raise PartnerWatchError.single(
             "store-error", f"source {source.name} produced tables it does not declare: {unexpected}"
         )
+    if parsed.mismatches and not allow_mismatch:
+        raise PartnerWatchError(parsed.mismatches)
+    tables = dict(parsed.tables)
+    if parsed.mismatches:
+        tables["snapshot_issues"] = issues_table(parsed.mismatches)
     stored = _keep_copy(path, sha256)
     record = SnapshotRecord(
         source=source.name,
@@ -87,7 +97,7 @@ def ingest(
         scope=parsed.scope,
         stored_path=str(stored),
     )
-    result = load_snapshot(con, record, parsed.tables)
+    result = load_snapshot(con, record, tables)
     return IngestResult(
         source.name,
         str(path),
@@ -96,6 +106,33 @@ def ingest(
         unchanged=result.unchanged,
         superseded=result.superseded,
         warnings=parsed.warnings,
+        issues=len(parsed.mismatches),
+    )
+
+
+def issues_table(errors: list[DataError]) -> pa.Table:
+    return pa.Table.from_pylist(
+        [
+            {
+                "code": e.code,
+                "message": e.message,
+                "file": e.file,
+                "row": e.row,
+                "page": e.page,
+                "field": e.field or None,
+            }
+            for e in errors
+        ],
+        schema=pa.schema(
+            [
+                ("code", pa.string()),
+                ("message", pa.string()),
+                ("file", pa.string()),
+                ("row", pa.int32()),
+                ("page", pa.int32()),
+                ("field", pa.string()),
+            ]
+        ),
     )
 
 

@@ -7,10 +7,12 @@ means adding its package and one line here.
 from __future__ import annotations
 
 from partnerwatch.errors import PartnerWatchError
-from partnerwatch.sources import curated, sipri_transfers
+from partnerwatch.sources import curated, fmtr, sipri_transfers
 from partnerwatch.sources.base import Origin, ParsedFile, Source
 
-REGISTRY: dict[str, Source] = {source.name: source for source in (sipri_transfers.SOURCE, curated.SOURCE)}
+REGISTRY: dict[str, Source] = {
+    source.name: source for source in (sipri_transfers.SOURCE, fmtr.SOURCE, curated.SOURCE)
+}
 
 
 def get_source(name: str) -> Source:

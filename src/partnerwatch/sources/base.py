@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from partnerwatch.errors import DataError
+
 
 @dataclass(frozen=True)
 class Origin:
@@ -54,6 +56,8 @@ class ParsedFile:
     release: str = ""
     notes: str = ""
     warnings: list[str] = field(default_factory=list)
+    mismatches: list[DataError] = field(default_factory=list)
+    """Reconciliation failures: the file is refused unless the user accepts them."""
 
     @property
     def rows(self) -> int:

@@ -99,12 +99,29 @@ _V1 = (
         instrument_type VARCHAR NOT NULL, name VARCHAR NOT NULL, citation VARCHAR NOT NULL)""",
 )
 
-MIGRATIONS: tuple[Migration, ...] = (Migration(1, "canonical tables, snapshots and country crosswalk", _V1),)
+_V2 = (
+    "ALTER TABLE training ADD COLUMN account VARCHAR",
+    "ALTER TABLE training ADD COLUMN authority VARCHAR",
+    f"""CREATE TABLE training_totals (
+        {SNAPSHOT_ID}, country_iso3 VARCHAR, fiscal_year INTEGER, level VARCHAR NOT NULL,
+        program VARCHAR, department VARCHAR, printed_quantity BIGINT, printed_cost_usd DOUBLE,
+        parsed_quantity BIGINT, parsed_cost_usd DOUBLE, parsed_rows INTEGER, matches BOOLEAN NOT NULL,
+        page INTEGER)""",
+    f"""CREATE TABLE snapshot_issues (
+        {SNAPSHOT_ID}, code VARCHAR NOT NULL, message VARCHAR NOT NULL, file VARCHAR,
+        row INTEGER, page INTEGER, field VARCHAR)""",
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "canonical tables, snapshots and country crosswalk", _V1),
+    Migration(2, "FMTR: training accounts, printed totals, accepted load issues", _V2),
+)
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.
 DATA_TABLES: tuple[str, ...] = (
     "assistance",
     "training",
+    "training_totals",
     "arms_transfers",
     "arms_sales",
     "milex",
@@ -116,12 +133,13 @@ DATA_TABLES: tuple[str, ...] = (
     "incidents",
     "timeline",
     "legal_instruments",
+    "snapshot_issues",
 )
 REFERENCE_TABLES: tuple[str, ...] = ("countries", "country_aliases", "snapshots")
 
 # The column a ``--country`` filter applies to, per table.
 COUNTRY_COLUMN: dict[str, str] = {
-    **{t: "country_iso3" for t in DATA_TABLES},
+    **{t: "country_iso3" for t in DATA_TABLES if t != "snapshot_issues"},
     "arms_transfers": "recipient_iso3",
     "countries": "iso3",
     "country_aliases": "iso3",

@@ -1,0 +1,198 @@
+"""From word boxes to table rows: lines, columns, and wrapped cells put back together.
+
+The FMTR tables are report-writer output: each cell is wrapped inside its
+column and centred vertically on its row. A row therefore shows as one
+*anchor* line (the one with the trainee count or a start date) and, per column,
+wrapped lines above and below it, interleaved with the lines of the rows
+before and after. Because every cell is centred, the lines of a cell balance
+around their anchor: taking lines below an anchor until the cell's centre
+reaches the anchor splits each gap between two anchors correctly, even when a
+five-line cell sits next to a one-line one.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from partnerwatch.sources.fmtr.extract import Word
+
+LINE_TOLERANCE = 1.5  # points: words whose centres differ less than this share a line
+WORD_GAP = 3.0  # points: a smaller gap between two words never separates two columns
+COLUMN_SLACK = 3.0  # points: a cell may start this far left of its header
+CENTRE_SLACK = 2.0  # points: how far above its anchor a cell's centre may stay
+
+COLUMNS = (
+    "course_title",
+    "quantity",
+    "location",
+    "student_unit",
+    "us_unit",
+    "total_cost",
+    "start_date",
+    "end_date",
+)
+# The first word of each column's header label, in every year's layout.
+HEADER_FIRST_WORDS: dict[str, tuple[str, ...]] = {
+    "course_title": ("course",),
+    "quantity": ("qty", "students"),
+    "location": ("training", "location"),
+    "student_unit": ("student's",),
+    "us_unit": ("us",),
+    "total_cost": ("total",),
+    "start_date": ("start",),
+    "end_date": ("end",),
+}
+_INTEGER = re.compile(r"^\d[\d,]*$")
+_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+
+
+@dataclass
+class Line:
+    page: int
+    center: float
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def height(self) -> float:
+        """The smallest word height: a heading is a line whose every word is large."""
+        return min(w.height for w in self.words)
+
+
+def group_lines(words: Iterable[Word], page: int) -> list[Line]:
+    """Words on the same baseline, each line's words left to right, lines top to bottom."""
+    lines: list[Line] = []
+    for word in sorted(words, key=lambda w: (w.center, w.x0)):
+        if lines and abs(word.center - lines[-1].center) <= LINE_TOLERANCE:
+            lines[-1].words.append(word)
+        else:
+            lines.append(Line(page, word.center, [word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+    return lines
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns of one table layout: names and left edges, left to right."""
+
+    names: tuple[str, ...]
+    starts: tuple[float, ...]
+
+
+def header_columns(line: Line) -> Columns | None:
+    """The columns a table header line declares, or None if the line is not a header.
+
+    Years differ: FY2008-FY2010 have no U.S. unit column; the labels vary
+    ("Qty"/"Students", "Location"/"Training Location", "US Units"/"US Unit - US Qty").
+    """
+    words = [w.text.casefold().replace("\u2019", "'") for w in line.words]
+    if words[:2] != ["course", "title"]:
+        return None
+    names: list[str] = []
+    starts: list[float] = []
+    i = 0
+    for column in COLUMNS:
+        j = i
+        while j < len(words) and words[j] not in HEADER_FIRST_WORDS[column]:
+            j += 1
+        if j < len(words):
+            names.append(column)
+            starts.append(line.words[j].x0)
+            i = j + 1
+    if "quantity" not in names or "total_cost" not in names:
+        return None
+    return Columns(tuple(names), tuple(starts))
+
+
+def split_columns(line: Line, columns: Columns) -> dict[str, str]:
+    """The text of a line in each column; a word closer than WORD_GAP to the previous stays with it."""
+    cells: dict[int, list[str]] = {}
+    column = 0
+    previous_end: float | None = None
+    for word in line.words:
+        if previous_end is None or word.x0 - previous_end >= WORD_GAP:
+            column = max(bisect_right(columns.starts, word.x0 + COLUMN_SLACK) - 1, 0)
+        cells.setdefault(column, []).append(word.text)
+        previous_end = word.x0 + word.width
+    return {columns.names[i]: " ".join(parts) for i, parts in cells.items()}
+
+
+def is_anchor(cells: dict[str, str]) -> bool:
+    """A row's own line: it holds the trainee count or a start date."""
+    return bool(_INTEGER.match(cells.get("quantity", ""))) or bool(_DATE.match(cells.get("start_date", "")))
+
+
+# Columns whose values never wrap: text in them on a line that is not a row's
+# own line is a stray (a broken row in the report), never part of a cell.
+SINGLE_LINE = frozenset({"quantity", "total_cost", "start_date", "end_date"})
+
+
+@dataclass
+class Row:
+    """One assembled table row: the text of each column, and the anchor line's page."""
+
+    page: int
+    cells: dict[str, str]
+
+
+@dataclass
+class Segment:
+    rows: list[Row]
+    strays: list[str]
+    """Lines with values in single-line columns that belong to no row."""
+
+
+def assemble_rows(lines: list[Line], columns: Columns) -> Segment:
+    """Rows of one table segment (one page, one header), wrapped cells rejoined per column."""
+    split = [(line, split_columns(line, columns)) for line in lines]
+    anchors = [line.center for line, cells in split if is_anchor(cells)]
+    strays = [
+        line.text for line, cells in split if not is_anchor(cells) and any(c in cells for c in SINGLE_LINE)
+    ]
+    if not anchors:
+        return Segment([], [line.text for line in lines])
+    page = lines[0].page
+    texts: dict[str, list[list[str]]] = {}
+    for column in COLUMNS:
+        fragments = [
+            (line.center, cells[column])
+            for line, cells in split
+            if column in cells and (column not in SINGLE_LINE or is_anchor(cells))
+        ]
+        texts[column] = distribute(anchors, fragments)
+    rows = [Row(page, {c: " ".join(texts[c][k]).strip() for c in COLUMNS}) for k in range(len(anchors))]
+    return Segment(rows, strays)
+
+
+def distribute(anchors: list[float], fragments: list[tuple[float, str]]) -> list[list[str]]:
+    """Give each fragment of one column to the anchor whose centred cell it belongs to."""
+    cells: list[list[tuple[float, str]]] = [[] for _ in anchors]
+    queue = sorted(fragments)
+    i = 0
+    for k, anchor in enumerate(anchors):
+        # Fragments strictly between the previous anchor and this one.
+        gap: list[tuple[float, str]] = []
+        while i < len(queue) and queue[i][0] < anchor - LINE_TOLERANCE:
+            gap.append(queue[i])
+            i += 1
+        if k > 0:
+            above = cells[k - 1]
+            while gap and above and _centre(above) < anchors[k - 1] - CENTRE_SLACK:
+                above.append(gap.pop(0))
+        cells[k].extend(gap)
+        while i < len(queue) and abs(queue[i][0] - anchor) <= LINE_TOLERANCE:
+            cells[k].append(queue[i])
+            i += 1
+    cells[-1].extend(queue[i:])
+    return [[text for _y, text in sorted(cell)] for cell in cells]
+
+
+def _centre(cell: list[tuple[float, str]]) -> float:
+    return sum(y for y, _text in cell) / len(cell)

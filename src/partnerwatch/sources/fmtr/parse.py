@@ -1,0 +1,463 @@
+"""Parse a Foreign Military Training Report PDF into ``training`` and ``training_totals`` rows.
+
+The report is a sequence of country sections (a heading in a larger font),
+each a sequence of program blocks (``IMET-1 - FY 2008 DoS Training``), each a
+table that may run over several pages, repeating its header, and ends with a
+program totals line; the country ends with its own totals line. Spellings
+drift between years (``FY 2008`` / ``Fiscal Year 2019``, ``DoS`` /
+``Department of State``), and so do the columns (see ``layout``).
+
+Reconciliation is part of parsing: every program block and every country is
+added up and compared with the totals line the report prints. Differences
+are returned as ``total-mismatch`` errors; ``ingest`` refuses the file unless
+told to keep it anyway.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from statistics import median
+
+import pyarrow as pa
+
+from partnerwatch.countries import Crosswalk, crosswalk
+from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
+from partnerwatch.sources import cells
+from partnerwatch.sources.base import ParsedFile, ProgressCallback
+from partnerwatch.sources.fmtr.extract import Page, extract_pages
+from partnerwatch.sources.fmtr.layout import (
+    Columns,
+    Line,
+    Row,
+    assemble_rows,
+    group_lines,
+    header_columns,
+)
+from partnerwatch.sources.fmtr.programs import program_info
+
+PROGRAM_HEADING = re.compile(
+    r"^(?P<program>.+?)\s+-\s+(?:FY|Fiscal Year)\s*(?P<year>\d{4})\s+(?P<dept>.+?)\s+Training$"
+)
+PROGRAM_TOTAL = re.compile(r"(?:^|\s)(?:FY|Fiscal Year)\s*(?P<year>\d{4})\s+Program\s+Totals$", re.I)
+COUNTRY_TOTAL = re.compile(r"^(?P<country>.+?)\s+(?:FY|Fiscal Year)\s*(?P<year>\d{4})\s+Totals$", re.I)
+RUNNING_HEAD = re.compile(r"^Volume I\b")
+DEPARTMENTS = {
+    "dos": "DoS",
+    "department of state": "DoS",
+    "dod": "DoD",
+    "department of defense": "DoD",
+    "dohs": "DHS",
+    "department of homeland security": "DHS",
+}
+COUNTRY_HEADING_RATIO = 1.5  # a country heading's font is this much larger than the body text
+LEFT_MARGIN_SLACK = 5.0  # points: a country heading starts at the page's left margin
+COST_TOLERANCE = 1.0  # dollars: totals are printed rounded to the dollar
+
+TRAINING_SCHEMA = pa.schema(
+    [
+        ("country_iso3", pa.string()),
+        ("fiscal_year", pa.int32()),
+        ("program", pa.string()),
+        ("department", pa.string()),
+        ("course_title", pa.string()),
+        ("quantity", pa.int32()),
+        ("location", pa.string()),
+        ("student_unit", pa.string()),
+        ("us_unit", pa.string()),
+        ("total_cost_usd", pa.float64()),
+        ("start_date", pa.date32()),
+        ("end_date", pa.date32()),
+        ("page", pa.int32()),
+        ("account", pa.string()),
+        ("authority", pa.string()),
+    ]
+)
+TOTALS_SCHEMA = pa.schema(
+    [
+        ("country_iso3", pa.string()),
+        ("fiscal_year", pa.int32()),
+        ("level", pa.string()),
+        ("program", pa.string()),
+        ("department", pa.string()),
+        ("printed_quantity", pa.int64()),
+        ("printed_cost_usd", pa.float64()),
+        ("parsed_quantity", pa.int64()),
+        ("parsed_cost_usd", pa.float64()),
+        ("parsed_rows", pa.int32()),
+        ("matches", pa.bool_()),
+        ("page", pa.int32()),
+    ]
+)
+
+
+@dataclass
+class _Block:
+    """Running sums of a program block or a country section, to compare with its totals line."""
+
+    quantity: int = 0
+    cost: float = 0.0
+    rows: int = 0
+
+    def add(self, quantity: int | None, cost: float | None) -> None:
+        self.quantity += quantity or 0
+        self.cost += cost or 0.0
+        self.rows += 1
+
+
+@dataclass
+class _State:
+    file: str
+    walk: Crosswalk
+    errors: ErrorCollector
+    mismatches: list[DataError] = field(default_factory=list)
+    country: str | None = None
+    country_heading: str = ""
+    program: str | None = None
+    department: str = ""
+    fiscal_year: int | None = None
+    columns: Columns | None = None
+    program_sum: _Block = field(default_factory=_Block)
+    country_sum: _Block = field(default_factory=_Block)
+    training: list[dict[str, object]] = field(default_factory=list)
+    totals: list[dict[str, object]] = field(default_factory=list)
+    region: str = ""
+    pending_totals_from: int = 0
+    pending_from: int | None = None
+    """Index of the first row read after an unreadable page, while its country is unknown."""
+    lost_page: int | None = None
+    country_before_gap: _Block | None = None
+    printed_program: tuple[int | None, float | None, int] | None = None
+    """The program totals line seen for the open block: (trainees, cost, page)."""
+
+
+def parse_fmtr_pdf(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
+    pages = extract_pages(path)
+    state = _State(file=path.name, walk=crosswalk(), errors=ErrorCollector())
+    for page in pages:
+        _read_page(page, state)
+        if progress is not None:
+            progress(1)
+    if not state.training and not state.totals:
+        raise PartnerWatchError.single(
+            "not-this-format",
+            "no FMTR program tables found (no 'PROGRAM - FY YYYY ... Training' headings)",
+            file=path.name,
+            page=1,
+        )
+    _close_program(state, pages[-1].number if pages else 1)
+    _settle_pending(state.country, state)
+    state.errors.raise_if_any()
+    years = sorted({int(str(r["fiscal_year"])) for r in state.training})
+    scope = f"FY{years[0]}" if len(years) == 1 else f"FY{years[0]}-{years[-1]}"
+    return ParsedFile(
+        tables={
+            "training": pa.Table.from_pylist(state.training, schema=TRAINING_SCHEMA),
+            "training_totals": pa.Table.from_pylist(state.totals, schema=TOTALS_SCHEMA),
+        },
+        scope=f"{scope} {state.region}".strip(),
+        release=scope,
+        notes=f"{len(pages)} pages; {sum(1 for t in state.totals if t['level'] == 'country')} countries;"
+        f" {len(state.mismatches)} totals mismatches",
+        mismatches=state.mismatches,
+    )
+
+
+def _read_page(page: Page, state: _State) -> None:
+    lines = group_lines(page.words, page.number)
+    if not lines:
+        _lost_page(page.number, state)
+        return
+    body = median(w.height for w in page.words)
+    margin = min(w.x0 for w in page.words)
+    footer_top = next(
+        (ln.center for ln in lines if RUNNING_HEAD.match(ln.text) and ln.center > page.height * 0.7),
+        page.height,
+    )
+    segment: list[Line] = []
+    for line in lines:
+        text = line.text
+        if RUNNING_HEAD.match(text):
+            if not state.region and " - " in text:
+                state.region = text.rsplit(" - ", 1)[-1].strip()
+            continue
+        if line.center >= footer_top:
+            continue
+        if line.height >= body * COUNTRY_HEADING_RATIO and line.words[0].x0 <= margin + LEFT_MARGIN_SLACK:
+            _flush(segment, state)
+            _start_country(text, line.page, state)
+            continue
+        heading = PROGRAM_HEADING.match(text)
+        if heading:
+            _flush(segment, state)
+            _start_program(heading, line.page, state)
+            continue
+        columns = header_columns(line)
+        if columns is not None:
+            _flush(segment, state)
+            state.columns = columns
+            continue
+        segment.append(line)
+    _flush(segment, state)
+
+
+def _lost_page(page: int, state: _State) -> None:
+    """A page without text: its rows are gone, and so may be a country's end and the next one's start.
+
+    The running program can no longer be reconciled; rows read after the gap
+    wait for a country totals line (or heading) to learn whose they are.
+    """
+    state.mismatches.append(
+        DataError(
+            "unreadable-page",
+            "the page holds no extractable text (its text is drawn as"
+            " outlines or an image); its rows are missing",
+            file=state.file,
+            page=page,
+        )
+    )
+    _close_program(state, page)
+    state.program = None
+    state.country_before_gap = state.country_sum
+    state.country_sum = _Block()
+    state.pending_from = len(state.training)
+    state.pending_totals_from = len(state.totals)
+    state.lost_page = page
+
+
+def _settle_pending(iso3: str | None, state: _State) -> None:
+    """Rows read since an unreadable page belong to ``iso3``; a country that ended unseen is closed."""
+    if state.pending_from is None:
+        return
+    for row in state.training[state.pending_from :]:
+        row["country_iso3"] = iso3
+    for total in state.totals[state.pending_totals_from :]:
+        total["country_iso3"] = iso3
+    if iso3 != state.country and state.country_before_gap is not None:
+        # The previous country's totals line was on the lost page.
+        _reconcile(state, "country", None, state.country_before_gap, None, None, state.lost_page or 0)
+    state.pending_from = None
+    state.country_before_gap = None
+
+
+def _close_program(state: _State, page: int) -> None:
+    """Reconcile the open program block with its totals line, if any: rows printed after it count."""
+    printed = state.printed_program
+    if state.program_sum.rows or printed is not None:
+        qty, usd, where = printed if printed is not None else (None, None, page)
+        _reconcile(state, "program", state.program, state.program_sum, qty, usd, where)
+    state.program_sum = _Block()
+    state.printed_program = None
+
+
+def _start_country(heading: str, page: int, state: _State) -> None:
+    _close_program(state, page)
+    _settle_pending(state.country, state)
+    iso3 = state.walk.lookup_name(heading, "fmtr")
+    if iso3 is None:
+        state.errors.add(
+            DataError(
+                "unknown-country",
+                f"country heading {heading!r} is not in the crosswalk",
+                file=state.file,
+                page=page,
+                field="country",
+            )
+        )
+    state.country, state.country_heading = iso3, heading
+    state.program = None
+    state.country_sum = _Block()
+
+
+def _start_program(heading: re.Match[str], page: int, state: _State) -> None:
+    _close_program(state, page)
+    state.program = heading["program"].strip()
+    dept = heading["dept"].strip()
+    state.department = DEPARTMENTS.get(dept.casefold(), dept)
+    state.fiscal_year = int(heading["year"])
+
+
+def _flush(segment: list[Line], state: _State) -> None:
+    if not segment:
+        return
+    lines = list(segment)
+    segment.clear()
+    if state.columns is None:
+        state.errors.add(
+            DataError(
+                "not-this-format",
+                f"table text before any table header: {lines[0].text[:60]!r}",
+                file=state.file,
+                page=lines[0].page,
+            )
+        )
+        return
+    segment_rows = assemble_rows(lines, state.columns)
+    for text in segment_rows.strays:
+        state.mismatches.append(
+            DataError(
+                "unplaced-text",
+                f"values outside any row, not counted: {text[:100]!r}",
+                file=state.file,
+                page=lines[0].page,
+            )
+        )
+    for row in segment_rows.rows:
+        _take_row(row, state)
+
+
+def _take_row(row: Row, state: _State) -> None:
+    title = row.cells["course_title"]
+    quantity = cells.parse_int(row.cells["quantity"], state.file, row.page, "quantity")
+    cost = cells.parse_float(row.cells["total_cost"], state.file, row.page, "total_cost")
+    for value in (quantity, cost):
+        if isinstance(value, DataError):
+            state.errors.add(_on_page(value, row.page))
+    qty = quantity if isinstance(quantity, int) else None
+    usd = cost if isinstance(cost, float) else None
+    program_total = PROGRAM_TOTAL.search(title)
+    if program_total:
+        hidden = title[: program_total.start()].strip()
+        if hidden or any(row.cells.get(c) for c in ("location", "start_date", "end_date")):
+            # The totals line is printed over the block's last row: that row's other cells
+            # show, its trainees and cost are hidden under the totals.
+            _add_training(row, hidden or None, None, None, state)
+        if state.printed_program is not None:
+            _close_program(state, row.page)
+        state.printed_program = (qty, usd, row.page)
+        return
+    country_total = COUNTRY_TOTAL.match(title)
+    if country_total:
+        _close_program(state, row.page)
+        named = state.walk.lookup_name(country_total["country"], "fmtr")
+        if state.pending_from is not None:
+            _settle_pending(named, state)
+            state.country, state.country_heading = named, country_total["country"]
+        elif named != state.country:
+            state.mismatches.append(
+                DataError(
+                    "total-mismatch",
+                    f"totals line for {country_total['country']!r} inside the section of"
+                    f" {state.country_heading!r}",
+                    file=state.file,
+                    page=row.page,
+                )
+            )
+        _reconcile(state, "country", None, state.country_sum, qty, usd, row.page)
+        state.country_sum = _Block()
+        return
+    if state.pending_from is None and (state.program is None or state.country is None):
+        state.errors.add(
+            DataError(
+                "not-this-format",
+                f"table row outside a country and program: {title[:60]!r}",
+                file=state.file,
+                page=row.page,
+            )
+        )
+        return
+    _add_training(row, title, qty, usd, state)
+
+
+def _add_training(row: Row, title: str | None, qty: int | None, usd: float | None, state: _State) -> None:
+    start = _date(row.cells.get("start_date", ""), state, row.page, "start_date")
+    end = _date(row.cells.get("end_date", ""), state, row.page, "end_date")
+    account, authority = program_info(state.program) if state.program else (None, None)
+    state.training.append(
+        {
+            "country_iso3": None if state.pending_from is not None else state.country,
+            "fiscal_year": state.fiscal_year,
+            "program": state.program,
+            "department": state.department,
+            "course_title": title,
+            "quantity": qty,
+            "location": _text(row.cells.get("location", "")),
+            "student_unit": _text(row.cells.get("student_unit", "")),
+            "us_unit": _text(row.cells.get("us_unit", "")),
+            "total_cost_usd": usd,
+            "start_date": start,
+            "end_date": end,
+            "page": row.page,
+            "account": account,
+            "authority": authority,
+        }
+    )
+    state.program_sum.add(qty, usd)
+    state.country_sum.add(qty, usd)
+
+
+def _reconcile(
+    state: _State,
+    level: str,
+    program: str | None,
+    block: _Block,
+    quantity: int | None,
+    cost: float | None,
+    page: int,
+) -> None:
+    matches = (quantity or 0) == block.quantity and abs((cost or 0.0) - block.cost) <= COST_TOLERANCE
+    state.totals.append(
+        {
+            "country_iso3": state.country,
+            "fiscal_year": state.fiscal_year,
+            "level": level,
+            "program": program,
+            "department": state.department if level == "program" else None,
+            "printed_quantity": quantity,
+            "printed_cost_usd": cost,
+            "parsed_quantity": block.quantity,
+            "parsed_cost_usd": round(block.cost, 2),
+            "parsed_rows": block.rows,
+            "matches": matches,
+            "page": page,
+        }
+    )
+    if not matches:
+        what = f"program {program or '(heading lost)'}" if level == "program" else "country total"
+        printed = (
+            "no totals line"
+            if quantity is None and cost is None
+            else f"printed {quantity} trainees / ${cost or 0:,.2f}"
+        )
+        country = (
+            f"(country unknown after unreadable p.{state.lost_page})"
+            if state.pending_from is not None and level == "program"
+            else state.country_heading
+        )
+        state.mismatches.append(
+            DataError(
+                "total-mismatch",
+                f"{country} FY{state.fiscal_year} {what}: {printed}, parsed"
+                f" {block.quantity} / ${block.cost:,.2f} from {block.rows} rows",
+                file=state.file,
+                page=page,
+                field=(program or "(program heading lost)") if level == "program" else "country",
+            )
+        )
+
+
+def _date(value: str, state: _State, page: int, field: str) -> date | None:
+    text = value.strip()
+    if cells.is_missing(text):
+        return None
+    try:
+        month, day, year = (int(part) for part in text.split("/"))
+        return date(year, month, day)
+    except ValueError:
+        state.errors.add(
+            DataError(
+                "bad-date", f"{value!r} is not a date (M/D/YYYY)", file=state.file, page=page, field=field
+            )
+        )
+        return None
+
+
+def _text(value: str) -> str | None:
+    text = value.strip()
+    return None if cells.is_missing(text) else text
+
+
+def _on_page(error: DataError, page: int) -> DataError:
+    return DataError(error.code, error.message, file=error.file, page=page, field=error.field)

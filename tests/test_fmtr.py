@@ -1,0 +1,298 @@
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from partnerwatch.errors import PartnerWatchError
+from partnerwatch.export import read_table
+from partnerwatch.ingest import ingest
+from partnerwatch.sources.fmtr import parse_fmtr_pdf
+from partnerwatch.sources.fmtr.layout import distribute
+from tests.conftest import table_snapshot
+from tests.pdfmaker import Text, make_pdf
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("pdftotext") is None and os.environ.get("CI") != "true",
+    reason="poppler's pdftotext is not installed",
+)
+
+# Column left edges of the FY2014-FY2020 layout, in points.
+X = {
+    "title": 23.4,
+    "qty": 203.4,
+    "loc": 239.4,
+    "unit": 365.5,
+    "us": 491.5,
+    "cost": 617.5,
+    "start": 671.5,
+    "end": 725.5,
+}
+HEADER = [
+    ("title", "Course Title"),
+    ("qty", "Qty"),
+    ("loc", "Training Location"),
+    ("unit", "Student's Unit"),
+    ("us", "US Unit"),
+    ("cost", "Total Cost"),
+    ("start", "Start Date"),
+    ("end", "End Date"),
+]
+BODY = 7.0
+STEP = 9.0
+
+
+def _line(top: float, cells: dict[str, str]) -> list[Text]:
+    return [Text(X[c], top, BODY, text) for c, text in cells.items() if text]
+
+
+def _row(top: float, cells: dict[str, str | list[str]]) -> tuple[list[Text], float]:
+    """A row whose multi-line cells are centred on the row's line; returns texts and next top."""
+    height = max(len(v) if isinstance(v, list) else 1 for v in cells.values())
+    anchor = top + (height - 1) * STEP / 2
+    texts: list[Text] = []
+    for column, value in cells.items():
+        parts = value if isinstance(value, list) else [value]
+        first = anchor - (len(parts) - 1) * STEP / 2
+        texts += [Text(X[column], first + i * STEP, BODY, p) for i, p in enumerate(parts) if p]
+    return texts, top + height * STEP + 2
+
+
+def report(program_total: str = "$3,512.50", qty_total: str = "7") -> bytes:
+    """Two pages of an FMTR-shaped report for Mali: wrapped cells, a table across a page break."""
+    run = "Volume I - Section IV - Part IV-I - Africa"
+    page1 = [
+        Text(343, 19, 5, run),
+        Text(18, 48, 14, "Mali"),
+        Text(18, 67, BODY, "IMET-1 - Fiscal Year 2019 Department of State Training"),
+    ]
+    page1 += _line(80, dict(HEADER))
+    top = 90.0
+    rows: list[dict[str, str | list[str]]] = [
+        {
+            "title": "Basic Officer Course",
+            "qty": "2",
+            "loc": "Ft. Benning, GA, US",
+            "unit": "Army",
+            "us": "N/A",
+            "cost": "$1,000",
+            "start": "10/1/2018",
+            "end": "12/14/2018",
+        },
+        {
+            "title": "Legal Aspects Of Combating Terrorism",
+            "qty": "1",
+            "loc": "Newport, RI, US",
+            "unit": "Gendarmerie",
+            "us": ["Defense Institute Of International Legal", "Studies (DIILS)"],
+            "cost": "$2,500.50",
+            "start": "3/18/2019",
+            "end": "4/4/2019",
+        },
+        {
+            "title": ["American Language Course", "General English Training", "Only"],
+            "qty": "1",
+            "loc": "Lackland AFB, TX, US",
+            "unit": "N/A",
+            "us": "-",
+            "cost": "12",
+            "start": "N/A",
+            "end": "N/A",
+        },
+    ]
+    for cells in rows:
+        texts, top = _row(top, cells)
+        page1 += texts
+    page1 += [Text(343, 579, 5, run), Text(394, 587, 5, "1")]
+    page2 = [Text(343, 19, 5, run)] + _line(40, dict(HEADER))
+    top = 50.0
+    texts, top = _row(
+        top,
+        {
+            "title": "Squadron Officer School",
+            "qty": "3",
+            "loc": "Maxwell AFB, AL, US",
+            "unit": ["National", "Gendarmerie"],
+            "us": "Maxwell AFB, AL",
+            "cost": "$0",
+            "start": "11/5/2018",
+            "end": "12/21/2018",
+        },
+    )
+    page2 += texts
+    page2 += _line(top, {"title": "Fiscal Year 2019 Program Totals", "qty": qty_total, "cost": program_total})
+    page2 += _line(top + 15, {"title": "Mali Fiscal Year 2019 Totals", "qty": "7", "cost": "$3,512.50"})
+    page2 += [Text(343, 579, 5, run), Text(394, 587, 5, "2")]
+    return make_pdf([page1, page2])
+
+
+@pytest.fixture
+def small_report(tmp_path: Path) -> Path:
+    path = tmp_path / "FY2019_small.pdf"
+    path.write_bytes(report())
+    return path
+
+
+def test_distribute_balances_centred_cells() -> None:
+    # A five-line cell centred on 10, then a one-line row at 46: nearest-anchor would steal "a5".
+    five = [(-8.0, "a1"), (1.0, "a2"), (10.0, "a3"), (19.0, "a4"), (28.0, "a5")]
+    assert distribute([10.0, 46.0], [*five, (46.0, "b")]) == [["a1", "a2", "a3", "a4", "a5"], ["b"]]
+    # The other way round: the five-line cell's upper lines sit closer to the one-line row.
+    after = [(18.0, "a1"), (27.0, "a2"), (36.0, "a3"), (45.0, "a4"), (54.0, "a5")]
+    assert distribute([0.0, 36.0], [(0.0, "b"), *after]) == [["b"], ["a1", "a2", "a3", "a4", "a5"]]
+    # Two-line cells straddle their anchor: one line above, one below.
+    assert distribute([10.0, 30.0], [(5.5, "x1"), (14.5, "x2"), (25.5, "y1"), (34.5, "y2")]) == [
+        ["x1", "x2"],
+        ["y1", "y2"],
+    ]
+
+
+def test_small_report_parses_wrapped_cells_across_pages(small_report: Path) -> None:
+    parsed = parse_fmtr_pdf(small_report)
+    rows = parsed.tables["training"].to_pylist()
+    assert [r["course_title"] for r in rows] == [
+        "Basic Officer Course",
+        "Legal Aspects Of Combating Terrorism",
+        "American Language Course General English Training Only",
+        "Squadron Officer School",
+    ]
+    assert rows[1]["us_unit"] == "Defense Institute Of International Legal Studies (DIILS)"
+    assert rows[1]["total_cost_usd"] == 2500.5
+    assert rows[2]["start_date"] is None and rows[2]["us_unit"] is None and rows[2]["student_unit"] is None
+    assert rows[3]["student_unit"] == "National Gendarmerie" and rows[3]["page"] == 2
+    assert rows[0]["start_date"] == date(2018, 10, 1)
+    assert {
+        (r["country_iso3"], r["fiscal_year"], r["program"], r["department"], r["account"]) for r in rows
+    } == {("MLI", 2019, "IMET-1", "DoS", "International Military Education and Training")}
+    totals = parsed.tables["training_totals"].to_pylist()
+    assert [(t["level"], t["printed_quantity"], t["parsed_quantity"], t["matches"]) for t in totals] == [
+        ("program", 7, 7, True),
+        ("country", 7, 7, True),
+    ]
+    assert parsed.mismatches == []
+    assert parsed.scope == "FY2019 Africa"
+
+
+def test_mismatch_refuses_the_file_unless_allowed(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = tmp_path / "FY2019_wrong.pdf"
+    path.write_bytes(report(program_total="$3,600", qty_total="8"))
+    before = table_snapshot(store)
+    with pytest.raises(PartnerWatchError) as caught:
+        ingest(store, "fmtr", path)
+    assert [str(e) for e in caught.value.errors] == [
+        "FY2019_wrong.pdf:p.2:IMET-1: total-mismatch: Mali FY2019 program IMET-1: printed 8 trainees /"
+        " $3,600.00, parsed 7 / $3,512.50 from 4 rows"
+    ]
+    assert table_snapshot(store) == before
+    result = ingest(store, "fmtr", path, allow_mismatch=True)
+    assert result.issues == 1
+    issue = store.execute("SELECT code, page, field FROM snapshot_issues").fetchall()
+    assert issue == [("total-mismatch", 2, "IMET-1")]
+    assert store.execute("SELECT count(*) FROM training_totals WHERE NOT matches").fetchall() == [(1,)]
+
+
+def test_not_an_fmtr_report(tmp_path: Path) -> None:
+    other = tmp_path / "letter.pdf"
+    other.write_bytes(make_pdf([[Text(72, 72, 12, "Dear colleague, this is not a training report.")]]))
+    with pytest.raises(PartnerWatchError) as caught:
+        parse_fmtr_pdf(other)
+    assert caught.value.errors[0].code == "not-this-format"
+    assert str(caught.value.errors[0]).startswith("letter.pdf:p.1: not-this-format: no FMTR program tables")
+    fake = tmp_path / "table.pdf"
+    fake.write_text("Course Title,Qty\n", encoding="utf-8")
+    with pytest.raises(PartnerWatchError, match="table.pdf:p.1: not-this-format: not a PDF file"):
+        parse_fmtr_pdf(fake)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\n" + b"\x00" * 64)
+    with pytest.raises(PartnerWatchError) as unreadable:
+        parse_fmtr_pdf(broken)
+    assert unreadable.value.errors[0].code == "not-this-format"
+
+
+def test_missing_poppler_is_a_coded_error(small_report: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("partnerwatch.sources.fmtr.extract.PDFTOTEXT", "pdftotext-not-installed")
+    with pytest.raises(PartnerWatchError) as caught:
+        parse_fmtr_pdf(small_report)
+    assert caught.value.errors[0].code == "missing-dependency"
+    assert "apt install poppler-utils" in caught.value.errors[0].message
+
+
+# Per file: countries with a printed totals line, how many reconcile, and Mali's printed totals.
+EXPECTED = {
+    "FY2007": (44, 43, (430, 911635.0)),
+    "FY2008": (47, 47, (175, 1023106.0)),
+    "FY2009": (46, 46, (66, 1045364.0)),
+    "FY2010": (45, 45, (273, 980934.0)),
+    "FY2011": (46, 46, (331, 1304049.0)),
+    "FY2012": (47, 47, (38, 625110.0)),
+    "FY2013": (42, 42, None),
+    "FY2014": (43, 43, (70, 89095.0)),
+    "FY2015": (44, 44, (21, 227734.0)),
+    "FY2016": (45, 44, (110, 974926.0)),
+    "FY2019": (45, 44, (153, 2912471.0)),
+    "FY2020": (44, 44, (203, 1526012.0)),
+}
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("year", sorted(EXPECTED))
+def test_real_reports_reconcile(shared_data: Path, year: str) -> None:
+    parsed = parse_fmtr_pdf(shared_data / "fmtr" / f"{year}_Africa.pdf")
+    countries, reconciled, mali = EXPECTED[year]
+    printed = [
+        t
+        for t in parsed.tables["training_totals"].to_pylist()
+        if t["level"] == "country" and t["printed_quantity"] is not None
+    ]
+    assert len(printed) == countries
+    assert sum(t["matches"] for t in printed) == reconciled
+    mali_total = [
+        (t["printed_quantity"], t["printed_cost_usd"]) for t in printed if t["country_iso3"] == "MLI"
+    ]
+    assert mali_total == ([mali] if mali else [])
+    if mali:
+        rows = [r for r in parsed.tables["training"].to_pylist() if r["country_iso3"] == "MLI"]
+        assert sum(r["quantity"] or 0 for r in rows) == mali[0]
+        assert round(sum(r["total_cost_usd"] or 0 for r in rows), 2) == pytest.approx(mali[1], abs=1.0)
+    assert parsed.tables["training"].column("country_iso3").null_count == 0
+
+
+@pytest.mark.shared_data
+def test_known_defects_of_the_shared_reports(shared_data: Path) -> None:
+    """What the reports themselves break is reported, never papered over."""
+    codes = {
+        year: [
+            (e.code, e.page, e.field)
+            for e in parse_fmtr_pdf(shared_data / "fmtr" / f"{year}_Africa.pdf").mismatches
+        ]
+        for year in ("FY2007", "FY2016", "FY2019")
+    }
+    # FY2007 p.27: Lesotho's totals line is printed over the last row, hiding its trainees and cost.
+    assert codes["FY2007"] == [("total-mismatch", 27, "Regional Centers"), ("total-mismatch", 27, "country")]
+    # FY2016 p.50: a Niger row printed broken over four lines, and a row hidden under the totals line.
+    assert codes["FY2016"] == [
+        ("unplaced-text", 50, ""),
+        ("total-mismatch", 50, "Section 1206/2282"),
+        ("total-mismatch", 50, "country"),
+    ]
+    # FY2019 p.2: the page's text is drawn as outlines; Angola's end and Benin's start are lost.
+    assert codes["FY2019"][0] == ("unreadable-page", 2, "")
+    assert len(codes["FY2019"]) == 5
+
+
+@pytest.mark.shared_data
+def test_ingest_and_export_mali_training(shared_data: Path, store: duckdb.DuckDBPyConnection) -> None:
+    ingest(store, "fmtr", shared_data / "fmtr" / "FY2008_Africa.pdf")
+    ingest(store, "fmtr", shared_data / "fmtr" / "FY2019_Africa.pdf", allow_mismatch=True)
+    assert ingest(store, "fmtr", shared_data / "fmtr" / "FY2008_Africa.pdf").unchanged
+    data = read_table(store, "training", "MLI")
+    assert data.num_rows == 73 + 98
+    by_year = store.execute(
+        "SELECT fiscal_year, sum(quantity), round(sum(total_cost_usd)) FROM training"
+        " WHERE country_iso3 = 'MLI' GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    assert by_year == [(2008, 175, 1023106.0), (2019, 153, 2912471.0)]
