@@ -88,6 +88,11 @@ EXTRA: list[tuple[str, int | None, str, str, str]] = [
     ("XXR", None, "Unknown rebel group", "unknown", "non-state party not identified by the source"),
 ]
 
+# ISO 3166-1 alpha-2 (or 3166-3 four-letter codes' common two-letter forms) for EXTRA entities.
+ISO2_EXTRA: dict[str, str] = {
+    "SUN": "SU", "CSK": "CS", "DDR": "DD", "YUG": "YU", "YMD": "YD", "ANT": "AN", "XKX": "XK",
+}
+
 # SIPRI's non-state actors (marked * in the register): alias -> (code, name).
 NON_STATE: dict[str, tuple[str, str]] = {
     "ANC (South Africa)*": ("XAC", "ANC (South Africa)"),
@@ -185,6 +190,8 @@ ALIASES: dict[str, dict[str, str]] = {
         "Guinea Bissau": "GNB", "Timor-Leste": "TLS", "Myanmar": "MMR",
     },
     "sipri": {
+        "Congo, DR": "COD", "Congo, Republic": "COG", "Korea, North": "PRK", "Korea, South": "KOR",
+        "Yemen, North": "YEM",
         "DR Congo": "COD", "Congo": "COG", "Czechia": "CZE", "East Germany (GDR)": "DDR",
         "Yemen Arab Republic (North Yemen)": "YEM", "Northern Cyprus": "XNC", "Biafra": "XBI",
         "Katanga": "XKT", "Western Sahara": "ESH", "African Union**": "XAU",
@@ -249,21 +256,21 @@ FA_REGIONS: list[tuple[str, str]] = [
 
 
 def main() -> int:
-    rows: dict[str, tuple[str, str, str, str, str]] = {}
+    rows: dict[str, tuple[str, str, str, str, str, str]] = {}
     for c in pycountry.countries:
         name = DISPLAY_NAMES.get(c.alpha_3, getattr(c, "common_name", None) or c.name)
-        rows[c.alpha_3] = (c.alpha_3, str(int(c.numeric)), "", name, "country")
+        rows[c.alpha_3] = (c.alpha_3, str(int(c.numeric)), "", name, "country", c.alpha_2)
     for code, numeric, name, kind, _notes in EXTRA:
-        rows[code] = (code, "" if numeric is None else str(numeric), "", name, kind)
+        rows[code] = (code, "" if numeric is None else str(numeric), "", name, kind, ISO2_EXTRA.get(code, ""))
     for code, name in FA_REGIONS:
         assert code not in rows, code
-        rows[code] = (code, "", "", name, "region")
+        rows[code] = (code, "", "", name, "region", "")
     for code, name in NON_STATE.values():
         assert code not in rows, code
-        rows[code] = (code, "", "", name, "organisation")
+        rows[code] = (code, "", "", name, "organisation", "")
     for code, gw in GW_CODES.items():
-        iso3, num, _, name, kind = rows[code]
-        rows[code] = (iso3, num, str(gw), name, kind)
+        iso3, num, _, name, kind, iso2 = rows[code]
+        rows[code] = (iso3, num, str(gw), name, kind, iso2)
     assert len(set(GW_CODES.values())) == len(GW_CODES)
 
     aliases: list[tuple[str, str, str]] = []
@@ -288,7 +295,7 @@ def main() -> int:
 
     with (OUT / "countries.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["iso3", "iso_numeric", "gw_code", "name", "kind"])
+        w.writerow(["iso3", "iso_numeric", "gw_code", "name", "kind", "iso2"])
         w.writerows(sorted(rows.values()))
     with (OUT / "country_aliases.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")

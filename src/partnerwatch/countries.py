@@ -31,6 +31,7 @@ class Country:
     gw_code: int | None
     name: str
     kind: str
+    iso2: str | None = None
 
 
 def name_key(value: str) -> str:
@@ -48,6 +49,7 @@ class Crosswalk:
         self.by_iso3 = {c.iso3: c for c in countries}
         self._by_numeric = {c.iso_numeric: c.iso3 for c in countries if c.iso_numeric is not None}
         self._by_gw = {c.gw_code: c.iso3 for c in countries if c.gw_code is not None}
+        self._by_iso2 = {c.iso2: c.iso3 for c in countries if c.iso2}
         self._names: dict[str, dict[str, str]] = {"*": {}}
         for c in countries:
             self._names["*"][name_key(c.name)] = c.iso3
@@ -70,6 +72,9 @@ class Crosswalk:
 
     def lookup_gw(self, value: int) -> str | None:
         return self._by_gw.get(value)
+
+    def lookup_iso2(self, value: str) -> str | None:
+        return self._by_iso2.get(value.strip().upper())
 
     def resolve_name(
         self, value: str, source: str, *, file: str = "", row: int | None = None, field: str = ""
@@ -107,6 +112,7 @@ def crosswalk() -> Crosswalk:
                 gw_code=_int_or_none(r["gw_code"]),
                 name=r["name"],
                 kind=r["kind"],
+                iso2=r["iso2"] or None,
             )
             for r in csv.DictReader(fh)
         ]

@@ -8,6 +8,7 @@ into the wheel: nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from pathlib import Path
@@ -125,18 +126,7 @@ def _sync_countries(con: duckdb.DuckDBPyConnection) -> None:
         insert_arrow(
             con,
             "countries",
-            pa.Table.from_pylist(
-                [
-                    {
-                        "iso3": c.iso3,
-                        "iso_numeric": c.iso_numeric,
-                        "gw_code": c.gw_code,
-                        "name": c.name,
-                        "kind": c.kind,
-                    }
-                    for c in walk.countries
-                ]
-            ),
+            pa.Table.from_pylist([dataclasses.asdict(c) for c in walk.countries]),
         )
         source, alias, iso3 = (list(col) for col in zip(*walk.aliases, strict=True))
         insert_arrow(con, "country_aliases", pa.table({"source": source, "alias": alias, "iso3": iso3}))

@@ -112,9 +112,23 @@ _V2 = (
         row INTEGER, page INTEGER, field VARCHAR)""",
 )
 
+_V3 = (
+    "ALTER TABLE countries ADD COLUMN iso2 VARCHAR",
+    "ALTER TABLE assistance ADD COLUMN amount_constant_usd DOUBLE",
+    "ALTER TABLE assistance ADD COLUMN transition_quarter BOOLEAN",
+    "ALTER TABLE assistance ADD COLUMN us_category VARCHAR",
+    "ALTER TABLE assistance ADD COLUMN us_sector VARCHAR",
+    "ALTER TABLE assistance ADD COLUMN managing_agency VARCHAR",
+    "ALTER TABLE assistance ADD COLUMN activity_id VARCHAR",
+    "ALTER TABLE milex ADD COLUMN status VARCHAR",
+    "ALTER TABLE milex ADD COLUMN estimate BOOLEAN",
+    "ALTER TABLE treaty_status ADD COLUMN signatory BOOLEAN",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables, snapshots and country crosswalk", _V1),
     Migration(2, "FMTR: training accounts, printed totals, accepted load issues", _V2),
+    Migration(3, "ISO alpha-2; assistance detail; milex status; treaty signatures", _V3),
 )
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.
