@@ -71,7 +71,7 @@ def ingest(
     if existing is not None:
         return IngestResult(source.name, str(path), existing, 0, unchanged=True)
     parsed = source.parse(path, progress)
-    unexpected = set(parsed.tables) - set(source.tables)
+    unexpected = (set(parsed.tables) | set(parsed.streams)) - set(source.tables)
     if unexpected:
         raise PartnerWatchError.single(
             "store-error", f"source {source.name} produced tables it does not declare: {unexpected}"
@@ -97,7 +97,7 @@ def ingest(
         scope=parsed.scope,
         stored_path=str(stored),
     )
-    result = load_snapshot(con, record, tables)
+    result = load_snapshot(con, record, tables, parsed.streams)
     return IngestResult(
         source.name,
         str(path),

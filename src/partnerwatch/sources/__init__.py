@@ -7,11 +7,26 @@ means adding its package and one line here.
 from __future__ import annotations
 
 from partnerwatch.errors import PartnerWatchError
-from partnerwatch.sources import curated, fmtr, sipri_transfers
+from partnerwatch.sources import (
+    curated,
+    fmtr,
+    foreignassistance,
+    sipri_milex,
+    sipri_transfers,
+    un_treaties,
+)
 from partnerwatch.sources.base import Origin, ParsedFile, Source
 
 REGISTRY: dict[str, Source] = {
-    source.name: source for source in (sipri_transfers.SOURCE, fmtr.SOURCE, curated.SOURCE)
+    source.name: source
+    for source in (
+        sipri_transfers.SOURCE,
+        sipri_milex.SOURCE,
+        fmtr.SOURCE,
+        foreignassistance.SOURCE,
+        un_treaties.SOURCE,
+        curated.SOURCE,
+    )
 }
 
 

@@ -10,7 +10,7 @@ over the network, ``fetch.py``.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -53,6 +53,8 @@ class ParsedFile:
 
     tables: dict[str, pa.Table]
     scope: str = "all"
+    streams: dict[str, Iterator[pa.RecordBatch]] = field(default_factory=dict)
+    """Tables too large for memory: blocks of rows, produced (and checked) while the store appends them."""
     release: str = ""
     notes: str = ""
     warnings: list[str] = field(default_factory=list)

@@ -12,9 +12,17 @@ from partnerwatch.sources import cells
 
 
 def read_csv_records(
-    path: Path, required: Sequence[str], *, encoding: str = "utf-8"
+    path: Path,
+    required: Sequence[str],
+    *,
+    encoding: str = "utf-8",
+    optional_trailing: Sequence[str] = (),
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) for each data row; header and row width are checked."""
+    """Yield (line number, row) for each data row; header and row width are checked.
+
+    ``optional_trailing`` names trailing columns a row may leave out (a ragged
+    row): they read as empty. Any other width mismatch is a ``bad-row``.
+    """
     file = path.name
     text, _warnings = cells.decode(cells.read_bytes(path), encoding, file)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -33,6 +41,11 @@ def read_csv_records(
         last = reader.line_num
         if not any(f.strip() for f in fields):
             continue
+        short = len(header) - len(fields)
+        if 0 < short <= len(optional_trailing) and all(
+            name in optional_trailing for name in header[len(fields) :]
+        ):
+            fields = fields + [""] * short
         if len(fields) != len(header):
             raise PartnerWatchError.single(
                 "bad-row", f"row has {len(fields)} fields, header has {len(header)}", file=file, row=line

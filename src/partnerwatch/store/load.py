@@ -9,6 +9,7 @@ Arrow tables whose columns must be a subset of the canonical table's.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -85,9 +86,17 @@ def insert_arrow(
 
 
 def load_snapshot(
-    con: duckdb.DuckDBPyConnection, record: SnapshotRecord, tables: dict[str, pa.Table]
+    con: duckdb.DuckDBPyConnection,
+    record: SnapshotRecord,
+    tables: dict[str, pa.Table],
+    streams: dict[str, Iterator[pa.RecordBatch]] | None = None,
 ) -> LoadResult:
-    """Write one snapshot and its rows in a single transaction; a no-op if already loaded."""
+    """Write one snapshot and its rows in a single transaction; a no-op if already loaded.
+
+    ``streams`` are appended block by block inside the same transaction, so a
+    file larger than memory loads whole or not at all; an error raised while
+    producing a block rolls everything back.
+    """
     existing = current_snapshot(con, record.source, record.sha256)
     if existing is not None:
         return LoadResult(existing, record.rows, unchanged=True)
@@ -118,8 +127,17 @@ def load_snapshot(
                 record.stored_path,
             ],
         )
+        rows = record.rows
         for name, data in tables.items():
             insert_arrow(con, name, data, snapshot_id)
+        for name, batches in (streams or {}).items():
+            for batch in batches:
+                if rows == record.rows:
+                    _check_columns(con, name, pa.Table.from_batches([batch]))
+                insert_arrow(con, name, pa.Table.from_batches([batch]), snapshot_id)
+                rows += batch.num_rows
+        if rows != record.rows:
+            con.execute("UPDATE snapshots SET rows = ? WHERE id = ?", [rows, snapshot_id])
         superseded = _supersede(con, record.source, record.scope, snapshot_id)
         con.execute("COMMIT")
     except BaseException as exc:
@@ -129,7 +147,7 @@ def load_snapshot(
                 "store-error", f"load failed and was rolled back: {exc}", file=record.file_name
             ) from None
         raise
-    return LoadResult(snapshot_id, record.rows, unchanged=False, superseded=superseded)
+    return LoadResult(snapshot_id, rows, unchanged=False, superseded=superseded)
 
 
 def _check_columns(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:

@@ -122,6 +122,7 @@ _V3 = (
     "ALTER TABLE assistance ADD COLUMN activity_id VARCHAR",
     "ALTER TABLE milex ADD COLUMN status VARCHAR",
     "ALTER TABLE milex ADD COLUMN estimate BOOLEAN",
+    "ALTER TABLE milex ADD COLUMN uncertain BOOLEAN",
     "ALTER TABLE treaty_status ADD COLUMN signatory BOOLEAN",
 )
 
