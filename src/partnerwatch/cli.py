@@ -24,7 +24,7 @@ from partnerwatch import __version__
 from partnerwatch.countries import crosswalk
 from partnerwatch.errors import DataError, PartnerWatchError
 from partnerwatch.export import FORMATS, export_table
-from partnerwatch.ingest import IngestResult, ingest, load_bundled
+from partnerwatch.ingest import IngestResult, fetch_and_ingest, ingest, ingest_table, load_bundled
 from partnerwatch.publish.factsheet import build_factsheet
 from partnerwatch.publish.markdown import render_markdown
 from partnerwatch.sources import REGISTRY
@@ -176,13 +176,27 @@ def ingest_command(
             " stored and shown by 'partnerwatch sources'.",
         ),
     ] = False,
+    into: Annotated[
+        str | None, typer.Option("--into", help="For 'table': arms_sales, assistance or training.")
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--mapping", help="For 'table': the column mapping (MAP.toml).")
+    ] = None,
 ) -> None:
     """Load files into the store: all-or-nothing per file, a no-op for a file already loaded."""
+    if (source == "table") != (into is not None and mapping is not None):
+        err.print(
+            "missing-value: --into and --mapping go together, and only with the 'table' source", markup=False
+        )
+        raise typer.Exit(2)
     failed = False
     with _store() as con:
         for path in paths:
             try:
-                result = _ingest_with_progress(con, source, path, allow_mismatch)
+                if into is not None and mapping is not None:
+                    result = ingest_table(con, path, into, mapping)
+                else:
+                    result = _ingest_with_progress(con, source, path, allow_mismatch)
             except PartnerWatchError as exc:
                 for error in exc.errors:
                     err.print(str(error), markup=False, highlight=False)
@@ -221,6 +235,35 @@ def _ingest_with_progress(
     ) as progress:
         task = progress.add_task(f"{source}: {path.name}", total=None)
         return ingest(con, source, path, lambda n: progress.advance(task, n), allow_mismatch=allow_mismatch)
+
+
+@app.command()
+def fetch(
+    source: Annotated[str, typer.Argument(help="Source with a data API: foreignassistance.")],
+    country: Annotated[str, typer.Option("--country", help="ISO3 code (or name) of the country to fetch.")],
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="API address (default: the producer's).")
+    ] = None,
+) -> None:
+    """Download a country's data from a source's API (resuming an interrupted download), then ingest it."""
+    with _store() as con:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn(f"{source} {country}"),
+            TextColumn("{task.completed:,} records"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as progress:
+            task = progress.add_task("fetch", total=None)
+            path, result = _guard(
+                lambda: fetch_and_ingest(
+                    con, source, country, base_url=base_url, progress=lambda n: progress.advance(task, n)
+                )
+            )
+    state = "already loaded" if result.unchanged else f"loaded {result.rows:,} rows"
+    out.print(f"{path}: {state} as snapshot {result.snapshot_id}.")
 
 
 @app.command()

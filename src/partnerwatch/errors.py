@@ -29,6 +29,7 @@ ERROR_CODES: dict[str, str] = {
     "store-error": "the store could not be opened, migrated or written",
     "empty-file": "the file holds no data rows",
     "missing-sheet": "a workbook lacks a sheet the source requires",
+    "fetch-error": "a data API kept failing (after retries) or answered with something unreadable",
     "missing-dependency": "a program the source needs is not installed",
     "total-mismatch": "parsed rows do not add up to the totals line the file prints",
     "unreadable-page": "a page holds no extractable text (drawn as outlines or as an image)",

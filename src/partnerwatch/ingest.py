@@ -17,11 +17,14 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from partnerwatch.countries import crosswalk
 from partnerwatch.errors import DataError, PartnerWatchError
+from partnerwatch.net.http import RetryPolicy
 from partnerwatch.sources import get_source
-from partnerwatch.sources.base import ProgressCallback
+from partnerwatch.sources.base import ParsedFile, ProgressCallback, Source
 from partnerwatch.sources.curated import bundled_folders
-from partnerwatch.store import SnapshotRecord, load_snapshot, snapshot_dir
+from partnerwatch.sources.table import parse_table
+from partnerwatch.store import SnapshotRecord, downloads_dir, load_snapshot, snapshot_dir
 from partnerwatch.store.load import current_snapshot
 
 CHUNK = 1 << 20
@@ -71,6 +74,42 @@ def ingest(
     if existing is not None:
         return IngestResult(source.name, str(path), existing, 0, unchanged=True)
     parsed = source.parse(path, progress)
+    return _store_parsed(con, source, path, sha256, size, parsed, allow_mismatch)
+
+
+def ingest_table(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    into: str,
+    mapping: Path,
+    progress: ProgressCallback | None = None,
+) -> IngestResult:
+    """Load an analyst's table into ``into`` through ``mapping``; the pair is one snapshot."""
+    source = get_source("table")
+    for needed in (path, mapping):
+        if not needed.is_file():
+            raise PartnerWatchError.single("file-not-found", "no such file", file=str(needed))
+    digest = hashlib.sha256()
+    for part in (fingerprint(path)[0], fingerprint(mapping)[0], into):
+        digest.update(part.encode("utf-8") + b"\0")
+    sha256, size = digest.hexdigest(), fingerprint(path)[1]
+    existing = current_snapshot(con, source.name, sha256)
+    if existing is not None:
+        return IngestResult(source.name, str(path), existing, 0, unchanged=True)
+    parsed = parse_table(path, mapping, into, progress)
+    _keep_copy(mapping, sha256)
+    return _store_parsed(con, source, path, sha256, size, parsed, False)
+
+
+def _store_parsed(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    path: Path,
+    sha256: str,
+    size: int,
+    parsed: ParsedFile,
+    allow_mismatch: bool,
+) -> IngestResult:
     unexpected = (set(parsed.tables) | set(parsed.streams)) - set(source.tables)
     if unexpected:
         raise PartnerWatchError.single(
@@ -82,16 +121,17 @@ def ingest(
     if parsed.mismatches:
         tables["snapshot_issues"] = issues_table(parsed.mismatches)
     stored = _keep_copy(path, sha256)
+    origin = parsed.origin or source.origin
     record = SnapshotRecord(
         source=source.name,
         file_name=path.name,
         sha256=sha256,
         bytes=size,
         rows=parsed.rows,
-        producer=source.origin.producer,
-        citation=source.origin.citation,
-        licence=source.origin.licence,
-        url=source.origin.url,
+        producer=origin.producer,
+        citation=origin.citation,
+        licence=origin.licence,
+        url=origin.url,
         release=parsed.release,
         notes=parsed.notes,
         scope=parsed.scope,
@@ -133,6 +173,38 @@ def issues_table(errors: list[DataError]) -> pa.Table:
                 ("field", pa.string()),
             ]
         ),
+    )
+
+
+FETCHERS = ("foreignassistance",)
+
+
+def fetch_and_ingest(
+    con: duckdb.DuckDBPyConnection,
+    source_name: str,
+    country: str,
+    *,
+    base_url: str | None = None,
+    policy: RetryPolicy | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[Path, IngestResult]:
+    """Download one country's data from a source's API into the downloads folder, then ingest it.
+
+    A failed download leaves its pages behind so the next run resumes; the
+    completed download is the snapshot, like any file the user loads.
+    """
+    source = get_source(source_name)
+    iso3 = crosswalk().lookup_name(country)
+    if iso3 is None:
+        raise PartnerWatchError.single("unknown-country", f"{country!r} is not in the country crosswalk")
+    folder = downloads_dir() / source.name
+    if source.name == "foreignassistance":
+        from partnerwatch.sources.foreignassistance.fetch import API_URL, fetch_country
+
+        fetched = fetch_country(iso3, folder, base_url=base_url or API_URL, policy=policy, progress=progress)
+        return fetched.path, ingest(con, source.name, fetched.path)
+    raise PartnerWatchError.single(
+        "unknown-source", f"source {source.name!r} has no API to fetch from; fetchable: {', '.join(FETCHERS)}"
     )
 
 

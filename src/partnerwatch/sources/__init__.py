@@ -13,6 +13,7 @@ from partnerwatch.sources import (
     foreignassistance,
     sipri_milex,
     sipri_transfers,
+    table,
     un_treaties,
 )
 from partnerwatch.sources.base import Origin, ParsedFile, Source
@@ -25,6 +26,7 @@ REGISTRY: dict[str, Source] = {
         fmtr.SOURCE,
         foreignassistance.SOURCE,
         un_treaties.SOURCE,
+        table.SOURCE,
         curated.SOURCE,
     )
 }

@@ -58,6 +58,8 @@ class ParsedFile:
     release: str = ""
     notes: str = ""
     warnings: list[str] = field(default_factory=list)
+    origin: Origin | None = None
+    """Who made this file, when the source itself cannot say (an analyst's table names it in its mapping)."""
     mismatches: list[DataError] = field(default_factory=list)
     """Reconciliation failures: the file is refused unless the user accepts them."""
 

@@ -1,6 +1,6 @@
 """The store: DuckDB connection, versioned schema and atomic loads. Knows nothing of sources."""
 
-from partnerwatch.store.connection import connect, default_db_path, home_dir, snapshot_dir
+from partnerwatch.store.connection import connect, default_db_path, downloads_dir, home_dir, snapshot_dir
 from partnerwatch.store.load import LoadResult, SnapshotRecord, load_snapshot
 from partnerwatch.store.schema import COUNTRY_COLUMN, DATA_TABLES, REFERENCE_TABLES
 
@@ -12,6 +12,7 @@ __all__ = [
     "SnapshotRecord",
     "connect",
     "default_db_path",
+    "downloads_dir",
     "home_dir",
     "load_snapshot",
     "snapshot_dir",

@@ -23,10 +23,19 @@ from partnerwatch.store.load import insert_arrow
 from partnerwatch.store.schema import MIGRATIONS
 
 DB_FILE = "partnerwatch.duckdb"
-DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-}
+DEFAULT_MEMORY_LIMIT = "256MB"
+
+
+def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
+    """DuckDB settings: no extension downloads; a memory cap so big loads spill instead of growing.
+
+    ``PARTNERWATCH_MEMORY_LIMIT`` (e.g. ``4GB``) raises or lowers the cap.
+    """
+    return {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "memory_limit": os.environ.get("PARTNERWATCH_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
+    }
 
 
 def home_dir() -> Path:
@@ -43,6 +52,11 @@ def snapshot_dir() -> Path:
     return home_dir() / "snapshots"
 
 
+def downloads_dir() -> Path:
+    """Where API downloads are written before they are ingested (and where partial ones wait)."""
+    return home_dir() / "downloads"
+
+
 def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open (creating if needed) and migrate the store; ``":memory:"`` for a throwaway one."""
     target = str(default_db_path() if path is None else path)
@@ -50,10 +64,10 @@ def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckd
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         if read_only and target != ":memory:" and Path(target).exists():
-            con = duckdb.connect(target, read_only=True, config=DUCKDB_CONFIG)
+            con = duckdb.connect(target, read_only=True, config=duckdb_config())
             _check_version(con, target)
             return con
-        con = duckdb.connect(target, config=DUCKDB_CONFIG)
+        con = duckdb.connect(target, config=duckdb_config())
     except (duckdb.Error, OSError) as exc:
         raise PartnerWatchError.single("store-error", f"cannot open the store: {exc}", file=target) from None
     migrate(con)

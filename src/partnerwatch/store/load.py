@@ -9,15 +9,20 @@ Arrow tables whose columns must be a subset of the canonical table's.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from partnerwatch.errors import PartnerWatchError
 from partnerwatch.store.schema import DATA_TABLES
+
+STAGE_ROW_GROUP = 16_384  # rows per staged Parquet row group; larger groups cost memory in the insert
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,51 @@ def load_snapshot(
         return LoadResult(existing, record.rows, unchanged=True)
     for name, data in tables.items():
         _check_columns(con, name, data)
+    with tempfile.TemporaryDirectory(prefix="partnerwatch-stage-") as staging:
+        staged = {
+            name: _stage(con, name, batches, Path(staging) / f"{name}.parquet")
+            for name, batches in (streams or {}).items()
+        }
+        return _load(con, record, tables, staged)
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection, table: str, batches: Iterator[pa.RecordBatch], path: Path
+) -> tuple[Path, int]:
+    """Write a stream to a Parquet file first: DuckDB then appends it in one statement, with flat memory.
+
+    (Appending many Arrow batches inside one transaction keeps them all in memory;
+    one INSERT from Parquet writes row groups to disk as it goes.) Errors raised
+    while the stream is produced surface here, before the store is touched.
+    """
+    writer: pq.ParquetWriter | None = None
+    pending: list[pa.RecordBatch] = []
+    buffered = rows = 0
+    try:
+        for batch in batches:
+            if writer is None:
+                _check_columns(con, table, pa.Table.from_batches([batch]))
+                writer = pq.ParquetWriter(path, batch.schema)
+            pending.append(batch)
+            buffered += batch.num_rows
+            rows += batch.num_rows
+            if buffered >= STAGE_ROW_GROUP:
+                writer.write_table(pa.Table.from_batches(pending))
+                pending, buffered = [], 0
+        if writer is not None and pending:
+            writer.write_table(pa.Table.from_batches(pending))
+    finally:
+        if writer is not None:
+            writer.close()
+    return path, rows
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    record: SnapshotRecord,
+    tables: dict[str, pa.Table],
+    staged: dict[str, tuple[Path, int]],
+) -> LoadResult:
     con.execute("BEGIN TRANSACTION")
     try:
         snapshot_id = int(con.execute("SELECT nextval('snapshot_ids')").fetchall()[0][0])
@@ -130,12 +180,14 @@ def load_snapshot(
         rows = record.rows
         for name, data in tables.items():
             insert_arrow(con, name, data, snapshot_id)
-        for name, batches in (streams or {}).items():
-            for batch in batches:
-                if rows == record.rows:
-                    _check_columns(con, name, pa.Table.from_batches([batch]))
-                insert_arrow(con, name, pa.Table.from_batches([batch]), snapshot_id)
-                rows += batch.num_rows
+        for name, (path, count) in staged.items():
+            if count:
+                columns = ", ".join(f'"{c}"' for c in pq.read_schema(path).names)
+                con.execute(
+                    f"INSERT INTO {name} (snapshot_id, {columns}) SELECT ?, {columns} FROM read_parquet(?)",
+                    [snapshot_id, str(path)],
+                )
+            rows += count
         if rows != record.rows:
             con.execute("UPDATE snapshots SET rows = ? WHERE id = ?", [rows, snapshot_id])
         superseded = _supersede(con, record.source, record.scope, snapshot_id)

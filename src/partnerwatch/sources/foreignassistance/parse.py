@@ -6,6 +6,7 @@ from pathlib import Path
 
 from partnerwatch.errors import PartnerWatchError
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
+from partnerwatch.sources.foreignassistance.api_download import parse_api_download
 from partnerwatch.sources.foreignassistance.complete import parse_complete_file, read_header
 from partnerwatch.sources.foreignassistance.summary import parse_country_summary
 
@@ -13,6 +14,9 @@ from partnerwatch.sources.foreignassistance.summary import parse_country_summary
 def parse_foreignassistance(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
     if not path.is_file():
         raise PartnerWatchError.single("file-not-found", "no such file", file=str(path))
+    with path.open("rb") as fh:
+        if fh.read(64).lstrip()[:1] == b"{":
+            return parse_api_download(path, progress)
     try:
         header = {h.strip() for h in read_header(path)}
     except UnicodeDecodeError:

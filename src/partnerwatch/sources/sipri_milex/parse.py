@@ -93,7 +93,7 @@ def parse_milex_workbook(path: Path, progress: ProgressCallback | None = None) -
         book.close()
     missing = [pattern for pattern, _m, _u in SHEETS if not any(re.match(pattern, t) for t in found)]
     if missing:
-        titles = ", ".join(p.strip("^$").replace("\\", "") for p in missing)
+        titles = ", ".join(re.sub(r"\\(.)", r"\1", p[1:-1].replace("(\\d{4})", "YYYY")) for p in missing)
         raise PartnerWatchError.single("missing-sheet", f"workbook lacks the sheet(s): {titles}", file=file)
     errors.raise_if_any()
     return ParsedFile(tables={"milex": pa.table(columns, schema=SCHEMA)}, scope="all", release=release)

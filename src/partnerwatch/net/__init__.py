@@ -1,0 +1,1 @@
+"""HTTP for the data-API connectors: retries, backoff, Retry-After, resumable paging."""

@@ -1,0 +1,120 @@
+"""A small HTTP GET with the manners data APIs expect.
+
+Every request has a timeout; 429 and 5xx answers, timeouts and dropped
+connections are retried with exponential backoff and jitter, honouring a
+``Retry-After`` header; a body that is not the JSON promised is retried too,
+then reported as a coded ``fetch-error``. Credentials passed in headers are
+never written into errors or logs: messages name the URL without its query
+values for secret parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from partnerwatch import __version__
+from partnerwatch.errors import PartnerWatchError
+
+log = logging.getLogger("partnerwatch.net")
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+SECRET_PARAMS = frozenset({"key", "token", "access_token", "password", "api_key", "email"})
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 6
+    base_delay: float = 1.0
+    max_delay: float = 60.0
+    timeout: float = 60.0
+    sleep: Callable[[float], None] = time.sleep
+    jitter: Callable[[], float] = field(default=random.random)
+
+    def delay(self, attempt: int, retry_after: float | None) -> float:
+        if retry_after is not None:
+            return min(retry_after, self.max_delay)
+        backoff: float = min(self.base_delay * 2**attempt, self.max_delay)
+        return backoff * (0.5 + self.jitter() / 2)
+
+
+def safe_url(url: str) -> str:
+    """The URL with secret query values masked, for messages and logs."""
+    parts = urllib.parse.urlsplit(url)
+    query = [
+        (k, "***" if k.lower() in SECRET_PARAMS else v)
+        for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+
+
+def get_json(
+    url: str,
+    params: Mapping[str, object],
+    policy: RetryPolicy,
+    headers: Mapping[str, str] | None = None,
+    validate: Callable[[Any], object] | None = None,
+) -> Any:
+    """GET ``url`` with ``params`` and return the decoded JSON body, retrying what is worth retrying.
+
+    ``validate`` raises ``ValueError`` for a body of the wrong shape (a
+    truncated or malformed page); such a page is fetched again.
+    """
+    full = f"{url}?{urllib.parse.urlencode({k: str(v) for k, v in params.items()})}"
+    request_headers = {"Accept": "application/json", "User-Agent": f"partnerwatch/{__version__}"}
+    request_headers.update(headers or {})
+    problem = ""
+    for attempt in range(policy.attempts):
+        retry_after: float | None = None
+        try:
+            request = urllib.request.Request(full, headers=request_headers)
+            with urllib.request.urlopen(request, timeout=policy.timeout) as response:
+                body = response.read()
+            try:
+                decoded = json.loads(body)
+                if validate is not None:
+                    validate(decoded)
+                return decoded
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                problem = f"malformed JSON ({exc.__class__.__name__})"
+            except ValueError as exc:
+                problem = f"unexpected response ({exc})"
+        except urllib.error.HTTPError as exc:
+            if exc.code not in RETRY_STATUSES:
+                raise PartnerWatchError.single(
+                    "fetch-error",
+                    f"{safe_url(full)} answered HTTP {exc.code}",
+                    field=str(params.get("page", "")),
+                ) from None
+            retry_after = _retry_after(exc.headers.get("Retry-After"))
+            problem = f"HTTP {exc.code}"
+        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+            problem = f"network error ({getattr(exc, 'reason', exc)})"
+        if attempt + 1 < policy.attempts:
+            wait = policy.delay(attempt, retry_after)
+            log.warning("%s: %s; retrying in %.1f s", safe_url(full), problem, wait)
+            policy.sleep(wait)
+    raise PartnerWatchError.single(
+        "fetch-error", f"{safe_url(full)}: {problem} after {policy.attempts} attempts"
+    )
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(when.timestamp() - time.time(), 0.0)

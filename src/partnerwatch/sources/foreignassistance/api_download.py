@@ -1,0 +1,76 @@
+"""Read a data-API download (JSON lines, one activity record per line) into ``assistance`` rows.
+
+The API's field names vary in case and spelling (``Country Code``,
+``country_code``, ``current_amount``, ``usg_sector_name``); they are matched to
+the complete file's columns after normalising, then the same vectorised checks
+as the complete file apply.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pyarrow as pa
+
+from partnerwatch.errors import DataError, PartnerWatchError
+from partnerwatch.sources.base import ParsedFile, ProgressCallback
+from partnerwatch.sources.foreignassistance.complete import REQUIRED, transform_block
+
+ALIASES = {
+    "current_amount": "current_dollar_amount",
+    "constant_amount": "constant_dollar_amount",
+    "usg_sector_name": "us_sector_name",
+    "us_sector": "us_sector_name",
+    "us_category": "us_category_name",
+    "funding_account": "funding_account_name",
+    "transaction_type": "transaction_type_name",
+    "managing_agency": "managing_agency_name",
+}
+
+
+def _norm(key: str) -> str:
+    name = re.sub(r"[^a-z0-9]+", "_", key.lower()).strip("_")
+    return ALIASES.get(name, name)
+
+
+COLUMN_OF = {_norm(column): column for column in REQUIRED}
+
+
+def parse_api_download(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
+    file = path.name
+    columns: dict[str, list[str]] = {c: [] for c in REQUIRED}
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise PartnerWatchError.single(
+                    "bad-row", f"not a JSON object ({exc.msg})", file=file, row=number
+                ) from None
+            if not isinstance(record, dict):
+                raise PartnerWatchError.single("bad-row", "not a JSON object", file=file, row=number)
+            found = {COLUMN_OF[k]: v for k, v in ((_norm(k), v) for k, v in record.items()) if k in COLUMN_OF}
+            for column in REQUIRED:
+                value = found.get(column)
+                columns[column].append("" if value is None else str(value))
+    if not columns["Country Code"]:
+        raise PartnerWatchError.single("empty-file", "the download holds no records", file=file)
+    for column in ("Country Code", "Fiscal Year", "Current Dollar Amount", "Transaction Type Name"):
+        if all(value == "" for value in columns[column]):
+            raise PartnerWatchError(
+                DataError("missing-column", "no record has this field", file=file, row=1, field=column)
+            )
+    batch = pa.RecordBatch.from_pydict(columns)
+    table = pa.Table.from_batches([transform_block(batch, 0, file, {}, {})])
+    if progress is not None:
+        progress(table.num_rows)
+    countries = sorted(set(table.column("country_iso3").to_pylist()))
+    return ParsedFile(
+        tables={"assistance": table},
+        scope=f"api:{','.join(countries)}",
+        notes="data-API download",
+    )
