@@ -130,6 +130,10 @@ def sources() -> None:
             "SELECT snapshot_id, code, file, page, row, field, message FROM snapshot_issues"
             " ORDER BY snapshot_id, page NULLS FIRST, row NULLS FIRST"
         ).fetchall()
+        perpetrators = con.execute(
+            "SELECT source, count(*), count(*) FILTER (WHERE perpetrator_class = 'unidentified')"
+            " FROM harm_events GROUP BY source ORDER BY source"
+        ).fetchall()
     loaded = Table(title="Snapshots in the store")
     for column in (
         "id",
@@ -157,6 +161,11 @@ def sources() -> None:
             str(r[8]) if r[8] else "",
         )
     out.print(loaded)
+    for source_name, events, unidentified in perpetrators:
+        out.print(
+            f"harm_events from {source_name}: {events:,} events; perpetrator unidentified in"
+            f" {unidentified:,} ({unidentified / events:.1%})"
+        )
     if issues:
         out.print("Accepted issues (loaded with --allow-mismatch):")
         for sid, code, file, page, row, field, message in issues:
@@ -214,6 +223,8 @@ def ingest_command(
                     else ""
                 )
                 kept = f" with {result.issues} accepted issue(s)" if result.issues else ""
+                if result.kept_existing:
+                    kept += f" ({result.kept_existing:,} already stored in the same or a newer version)"
                 out.print(
                     f"{path}: loaded {result.rows:,} rows as snapshot {result.snapshot_id}{kept}{extra}."
                 )

@@ -40,6 +40,7 @@ class IngestResult:
     superseded: tuple[int, ...] = ()
     warnings: list[str] = field(default_factory=list)
     issues: int = 0
+    kept_existing: int = 0
 
 
 def fingerprint(path: Path) -> tuple[str, int]:
@@ -137,7 +138,7 @@ def _store_parsed(
         scope=parsed.scope,
         stored_path=str(stored),
     )
-    result = load_snapshot(con, record, tables, parsed.streams)
+    result = load_snapshot(con, record, tables, parsed.streams, parsed.keys)
     return IngestResult(
         source.name,
         str(path),
@@ -147,6 +148,7 @@ def _store_parsed(
         superseded=result.superseded,
         warnings=parsed.warnings,
         issues=len(parsed.mismatches),
+        kept_existing=result.kept_existing,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from partnerwatch.errors import PartnerWatchError
 from partnerwatch.sources import (
+    acled,
     curated,
     fmtr,
     foreignassistance,
@@ -25,6 +26,7 @@ REGISTRY: dict[str, Source] = {
         sipri_milex.SOURCE,
         fmtr.SOURCE,
         foreignassistance.SOURCE,
+        acled.SOURCE,
         un_treaties.SOURCE,
         table.SOURCE,
         curated.SOURCE,

@@ -50,6 +50,8 @@ class LoadResult:
     rows: int
     unchanged: bool
     superseded: tuple[int, ...] = ()
+    kept_existing: int = 0
+    """Keyed rows not written because the store already held the same or a newer version."""
 
 
 def current_snapshot(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> int | None:
@@ -95,6 +97,7 @@ def load_snapshot(
     record: SnapshotRecord,
     tables: dict[str, pa.Table],
     streams: dict[str, Iterator[pa.RecordBatch]] | None = None,
+    keys: dict[str, tuple[tuple[str, ...], str]] | None = None,
 ) -> LoadResult:
     """Write one snapshot and its rows in a single transaction; a no-op if already loaded.
 
@@ -112,7 +115,7 @@ def load_snapshot(
             name: _stage(con, name, batches, Path(staging) / f"{name}.parquet")
             for name, batches in (streams or {}).items()
         }
-        return _load(con, record, tables, staged)
+        return _load(con, record, tables, staged, keys or {})
 
 
 def _stage(
@@ -151,6 +154,7 @@ def _load(
     record: SnapshotRecord,
     tables: dict[str, pa.Table],
     staged: dict[str, tuple[Path, int]],
+    keys: dict[str, tuple[tuple[str, ...], str]],
 ) -> LoadResult:
     con.execute("BEGIN TRANSACTION")
     try:
@@ -178,8 +182,12 @@ def _load(
             ],
         )
         rows = record.rows
+        kept = 0
         for name, data in tables.items():
-            insert_arrow(con, name, data, snapshot_id)
+            if name in keys:
+                kept += _upsert(con, name, data, snapshot_id, *keys[name])
+            else:
+                insert_arrow(con, name, data, snapshot_id)
         for name, (path, count) in staged.items():
             if count:
                 columns = ", ".join(f'"{c}"' for c in pq.read_schema(path).names)
@@ -199,7 +207,43 @@ def _load(
                 "store-error", f"load failed and was rolled back: {exc}", file=record.file_name
             ) from None
         raise
-    return LoadResult(snapshot_id, rows, unchanged=False, superseded=superseded)
+    return LoadResult(snapshot_id, rows, unchanged=False, superseded=superseded, kept_existing=kept)
+
+
+def _upsert(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    data: pa.Table,
+    snapshot_id: int,
+    key: tuple[str, ...],
+    version: str,
+) -> int:
+    """Insert rows keyed on ``key``: a stored row with the same key is replaced only by a newer version.
+
+    Returns how many incoming rows were dropped because the store already held
+    that record in the same or a newer version.
+    """
+    match = " AND ".join(f't."{k}" = i."{k}"' for k in key)
+    con.register("_incoming_arrow", data)
+    try:
+        con.execute("CREATE TEMP TABLE _incoming AS SELECT * FROM _incoming_arrow")
+    finally:
+        con.unregister("_incoming_arrow")
+    try:
+        before = con.execute("SELECT count(*) FROM _incoming").fetchall()[0][0]
+        con.execute(
+            f"DELETE FROM _incoming i USING {table} t WHERE {match}"
+            f' AND coalesce(t."{version}", -1) >= coalesce(i."{version}", -1)'
+        )
+        after = con.execute("SELECT count(*) FROM _incoming").fetchall()[0][0]
+        con.execute(f"DELETE FROM {table} t USING _incoming i WHERE {match}")
+        columns = ", ".join(f'"{c}"' for c in data.column_names)
+        con.execute(
+            f"INSERT INTO {table} (snapshot_id, {columns}) SELECT ?, {columns} FROM _incoming", [snapshot_id]
+        )
+    finally:
+        con.execute("DROP TABLE IF EXISTS _incoming")
+    return int(before) - int(after)
 
 
 def _check_columns(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:

@@ -126,10 +126,36 @@ _V3 = (
     "ALTER TABLE treaty_status ADD COLUMN signatory BOOLEAN",
 )
 
+_V4 = (
+    "ALTER TABLE harm_events ADD COLUMN event_timestamp BIGINT",
+    "ALTER TABLE harm_events ADD COLUMN disorder_type VARCHAR",
+    "ALTER TABLE harm_events ADD COLUMN inter1 VARCHAR",
+    "ALTER TABLE harm_events ADD COLUMN inter2 VARCHAR",
+    "ALTER TABLE harm_events ADD COLUMN time_precision INTEGER",
+    "ALTER TABLE harm_events ADD COLUMN geo_precision INTEGER",
+    "ALTER TABLE harm_events ADD COLUMN reported_by VARCHAR",
+    "ALTER TABLE harm_events ADD COLUMN source_scale VARCHAR",
+    "ALTER TABLE harm_events ADD COLUMN civilian_targeting_derived BOOLEAN",
+    "ALTER TABLE harm_events ADD COLUMN taxonomy_mapped BOOLEAN",
+    "ALTER TABLE harm_events ADD COLUMN actor1_class VARCHAR",
+    "ALTER TABLE harm_events ADD COLUMN actor2_class VARCHAR",
+    "ALTER TABLE harm_events ADD COLUMN assoc_actor_1_classes VARCHAR",
+    "ALTER TABLE harm_events ADD COLUMN fatalities_low INTEGER",
+    "ALTER TABLE harm_events ADD COLUMN fatalities_high INTEGER",
+    "ALTER TABLE harm_events ADD COLUMN civilian_fatalities INTEGER",
+    f"""CREATE TABLE conflict_deaths (
+        {SNAPSHOT_ID}, dataset VARCHAR NOT NULL, conflict_id VARCHAR NOT NULL, dyad_id VARCHAR,
+        year INTEGER NOT NULL, country_iso3 VARCHAR NOT NULL, location VARCHAR, side_a VARCHAR,
+        side_a_2nd VARCHAR, side_b VARCHAR, side_b_2nd VARCHAR, supporting_iso3 VARCHAR,
+        incompatibility INTEGER, type_of_conflict INTEGER, intensity_level INTEGER,
+        deaths_best INTEGER, deaths_low INTEGER, deaths_high INTEGER, version VARCHAR)""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables, snapshots and country crosswalk", _V1),
     Migration(2, "FMTR: training accounts, printed totals, accepted load issues", _V2),
     Migration(3, "ISO alpha-2; assistance detail; milex status; treaty signatures", _V3),
+    Migration(4, "harm events: ACLED detail and actor classes; UCDP conflict deaths", _V4),
 )
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.
@@ -141,6 +167,7 @@ DATA_TABLES: tuple[str, ...] = (
     "arms_sales",
     "milex",
     "harm_events",
+    "conflict_deaths",
     "displacement",
     "aid_worker_incidents",
     "treaty_status",

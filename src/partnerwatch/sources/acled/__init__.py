@@ -1,0 +1,15 @@
+"""ACLED event files in every published shape, with every actor classified."""
+
+from partnerwatch.sources.acled.parse import parse_acled
+from partnerwatch.sources.base import Origin, Source
+
+SOURCE = Source(
+    name="acled",
+    title="ACLED: Armed Conflict Location & Event Data",
+    reads="ACLED CSV: current export/API, dyadic export, HDX country file (HXL row), monadic export",
+    tables=("harm_events",),
+    origin=Origin.from_package(__name__),
+    parse=parse_acled,
+)
+
+__all__ = ["SOURCE", "parse_acled"]

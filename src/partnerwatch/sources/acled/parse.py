@@ -1,0 +1,332 @@
+"""Parse every shape of ACLED file into ``harm_events`` rows (one per event).
+
+Shapes, recognised from the header:
+
+* the current export and API (``disorder_type``, ``civilian_targeting``);
+* the export tool's dyadic file (``actor2``) and the HDX country file, whose
+  second row is an HXL hashtag row (``#event+code,…``), not data;
+* the monadic file: no ``actor2``, one row per actor per event — rows of one
+  event are collapsed, the first row's actor being actor 1 and the second's
+  actor 2 (checked on 2,757 events the HDX and monadic Mali files share:
+  never the other way round);
+* the pre-2019 taxonomy (``Battle-No change of territory``, ``Remote
+  violence``, ``Riots/Protests``, no ``sub_event_type``), mapped to the current
+  one with ``taxonomy.csv``.
+
+Dates are ISO (``2020-07-31``) or long (``31 December 2020``). Where the file
+has no ``civilian_targeting`` it is derived as ACLED defines it — every
+violence-against-civilians event, and explosions/remote violence whose target
+(actor 2) is civilians — and marked ``civilian_targeting_derived``. Every actor
+gets a class (``actors.py``). The same event in several files is one row in
+the store: the store keeps the version with the newest ``timestamp``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import date, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pyarrow as pa
+
+from partnerwatch.countries import crosswalk
+from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
+from partnerwatch.sources import cells
+from partnerwatch.sources.acled.actors import classify, classify_many
+from partnerwatch.sources.base import ParsedFile, ProgressCallback
+
+REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "fatalities")
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y", "%d %b %Y")
+VAC = "Violence against civilians"
+REMOTE = "Explosions/Remote violence"
+SCHEMA = pa.schema(
+    [
+        ("source", pa.string()),
+        ("event_id", pa.string()),
+        ("country_iso3", pa.string()),
+        ("event_date", pa.date32()),
+        ("year", pa.int32()),
+        ("event_type", pa.string()),
+        ("sub_event_type", pa.string()),
+        ("actor1", pa.string()),
+        ("assoc_actor_1", pa.string()),
+        ("actor2", pa.string()),
+        ("assoc_actor_2", pa.string()),
+        ("interaction", pa.string()),
+        ("civilian_targeting", pa.bool_()),
+        ("admin1", pa.string()),
+        ("admin2", pa.string()),
+        ("admin3", pa.string()),
+        ("location", pa.string()),
+        ("latitude", pa.float64()),
+        ("longitude", pa.float64()),
+        ("fatalities", pa.int32()),
+        ("notes", pa.string()),
+        ("perpetrator_class", pa.string()),
+        ("event_timestamp", pa.int64()),
+        ("disorder_type", pa.string()),
+        ("inter1", pa.string()),
+        ("inter2", pa.string()),
+        ("time_precision", pa.int32()),
+        ("geo_precision", pa.int32()),
+        ("reported_by", pa.string()),
+        ("source_scale", pa.string()),
+        ("civilian_targeting_derived", pa.bool_()),
+        ("taxonomy_mapped", pa.bool_()),
+        ("actor1_class", pa.string()),
+        ("actor2_class", pa.string()),
+        ("assoc_actor_1_classes", pa.string()),
+    ]
+)
+KEYS = ("source", "event_id")
+
+
+@cache
+def old_taxonomy() -> dict[tuple[str, str], tuple[str, str | None]]:
+    text = (resources.files(__package__) / "taxonomy.csv").read_text(encoding="utf-8")
+    return {
+        (r["old_event_type"], r["inter1"]): (r["event_type"], r["sub_event_type"] or None)
+        for r in csv.DictReader(io.StringIO(text))
+    }
+
+
+def parse_acled(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
+    file = path.name
+    text, warnings = cells.decode(cells.read_bytes(path), "utf-8", file)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [_column(h) for h in next(reader, [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise PartnerWatchError(
+            [DataError("missing-column", "column not in header", file=file, row=1, field=m) for m in missing]
+        )
+    monadic = "actor2" not in header
+    records: list[tuple[int, dict[str, str]]] = []
+    last = 1
+    for fields in reader:
+        line, last = last + 1, reader.line_num
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            raise PartnerWatchError.single(
+                "bad-row", f"row has {len(fields)} fields, header has {len(header)}", file=file, row=line
+            )
+        record = dict(zip(header, fields, strict=True))
+        if record["event_id_cnty"].startswith("#"):
+            continue  # the HXL hashtag row of HDX copies
+        records.append((line, record))
+    errors = ErrorCollector()
+    events = _collapse_monadic(records, file, errors) if monadic else records
+    rows = [row for line, record in events if (row := _event(record, line, file, errors)) is not None]
+    errors.raise_if_any()
+    if not rows:
+        raise PartnerWatchError.single("empty-file", "no events", file=file)
+    seen: dict[str, int] = {}
+    for row in rows:
+        seen[str(row["event_id"])] = seen.get(str(row["event_id"]), 0) + 1
+    duplicates = [k for k, n in seen.items() if n > 1]
+    if duplicates:
+        raise PartnerWatchError.single(
+            "duplicate-row",
+            f"{len(duplicates)} event ids appear on more than one row (first: {duplicates[0]})",
+            file=file,
+            field="event_id_cnty",
+        )
+    if progress is not None:
+        progress(len(rows))
+    shape = "monadic" if monadic else ("current" if "civilian_targeting" in header else "dyadic")
+    return ParsedFile(
+        tables={"harm_events": pa.Table.from_pylist(rows, schema=SCHEMA)},
+        scope=f"file:{file}",
+        notes=f"ACLED {shape} file, {len(rows)} events",
+        warnings=warnings,
+        keys={"harm_events": (KEYS, "event_timestamp")},
+    )
+
+
+OLD_NAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+
+
+def _column(name: str) -> str:
+    """Header names as the current export writes them (older files: upper case, ALLY_ACTOR_1)."""
+    key = name.strip().lstrip("\ufeff").lower()
+    return OLD_NAMES.get(key, key)
+
+
+def _collapse_monadic(
+    records: Iterable[tuple[int, dict[str, str]]], file: str, errors: ErrorCollector
+) -> list[tuple[int, dict[str, str]]]:
+    """One record per event from one row per actor: the first row is actor 1, the second actor 2."""
+    grouped: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for line, record in records:
+        grouped.setdefault(record["event_id_cnty"], []).append((line, record))
+    events = []
+    for event_id, rows in grouped.items():
+        line, first = rows[0]
+        merged = dict(first)
+        if len(rows) > 2:
+            errors.add(
+                DataError(
+                    "duplicate-row",
+                    f"event {event_id} has {len(rows)} actor rows (at most 2)",
+                    file=file,
+                    row=rows[2][0],
+                    field="event_id_cnty",
+                )
+            )
+            continue
+        if len(rows) == 2:
+            second = rows[1][1]
+            for field in ("event_date", "event_type", "fatalities"):
+                if second.get(field) != first.get(field):
+                    errors.add(
+                        DataError(
+                            "duplicate-row",
+                            f"the two actor rows of {event_id} disagree on {field}",
+                            file=file,
+                            row=rows[1][0],
+                            field=field,
+                        )
+                    )
+            merged["actor2"] = second.get("actor1", "")
+            merged["assoc_actor_2"] = second.get("assoc_actor_1", "")
+            merged["inter2"] = second.get("inter1", "")
+        events.append((line, merged))
+    return events
+
+
+def _event(record: dict[str, str], line: int, file: str, errors: ErrorCollector) -> dict[str, object] | None:
+    found: list[DataError] = []
+
+    def text(name: str) -> str | None:
+        value = record.get(name, "").strip()
+        return value or None
+
+    iso3 = _country(record)
+    if iso3 is None:
+        found.append(
+            DataError(
+                "unknown-country",
+                f"{record.get('iso') or record.get('country')!r} is not in the crosswalk",
+                file=file,
+                row=line,
+                field="iso",
+            )
+        )
+    when = _date(record["event_date"])
+    if when is None:
+        found.append(
+            DataError(
+                "bad-date", f"{record['event_date']!r} is not a date", file=file, row=line, field="event_date"
+            )
+        )
+    fatalities = cells.parse_int(record["fatalities"], file, line, "fatalities")
+    timestamp = cells.parse_int(record.get("timestamp", ""), file, line, "timestamp")
+    latitude = cells.parse_float(record.get("latitude", ""), file, line, "latitude", minimum=-90)
+    longitude = cells.parse_float(record.get("longitude", ""), file, line, "longitude", minimum=-180)
+    found += [v for v in (fatalities, timestamp, latitude, longitude) if isinstance(v, DataError)]
+    if isinstance(latitude, float) and latitude > 90 or isinstance(longitude, float) and longitude > 180:
+        found.append(
+            DataError("bad-number", "coordinates out of range", file=file, row=line, field="latitude")
+        )
+    if not record.get("event_id_cnty", "").strip():
+        found.append(
+            DataError("missing-value", "event id is empty", file=file, row=line, field="event_id_cnty")
+        )
+    if found:
+        errors.extend(found)
+        return None
+    event_type, sub_event_type, mapped = _taxonomy(record)
+    inter1, inter2 = text("inter1"), text("inter2")
+    actor2 = text("actor2")
+    if "civilian_targeting" in record:
+        targeting, derived = record["civilian_targeting"].strip().casefold() == "civilian targeting", False
+    else:
+        targets_civilians = (inter2 == "7") or (actor2 or "").startswith("Civilians")
+        targeting, derived = event_type == VAC or (event_type == REMOTE and targets_civilians), True
+    actor1_class = classify(text("actor1"), inter1, iso3)
+    assert when is not None
+    return {
+        "source": "acled",
+        "event_id": record["event_id_cnty"].strip(),
+        "country_iso3": iso3,
+        "event_date": when,
+        "year": when.year,
+        "event_type": event_type,
+        "sub_event_type": sub_event_type,
+        "actor1": text("actor1"),
+        "assoc_actor_1": text("assoc_actor_1"),
+        "actor2": actor2,
+        "assoc_actor_2": text("assoc_actor_2"),
+        "interaction": text("interaction"),
+        "civilian_targeting": targeting,
+        "admin1": text("admin1"),
+        "admin2": text("admin2"),
+        "admin3": text("admin3"),
+        "location": text("location"),
+        "latitude": latitude,
+        "longitude": longitude,
+        "fatalities": fatalities,
+        "notes": text("notes"),
+        "perpetrator_class": actor1_class,
+        "event_timestamp": timestamp,
+        "disorder_type": text("disorder_type"),
+        "inter1": inter1,
+        "inter2": inter2,
+        "time_precision": _small_int(record.get("time_precision")),
+        "geo_precision": _small_int(record.get("geo_precision")),
+        "reported_by": text("source"),
+        "source_scale": text("source_scale"),
+        "civilian_targeting_derived": derived,
+        "taxonomy_mapped": mapped,
+        "actor1_class": actor1_class,
+        "actor2_class": classify(actor2, inter2, iso3),
+        "assoc_actor_1_classes": classify_many(text("assoc_actor_1"), iso3),
+    }
+
+
+def _country(record: dict[str, str]) -> str | None:
+    walk = crosswalk()
+    iso = record.get("iso", "").strip()
+    if iso.isdigit():
+        found = walk.lookup_numeric(int(iso))
+        if found:
+            return found
+    for field in ("iso3", "country"):
+        value = record.get(field, "").strip()
+        if value:
+            found = walk.lookup_name(value, "acled")
+            if found:
+                return found
+    return None
+
+
+def _date(value: str) -> date | None:
+    text = value.strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _taxonomy(record: dict[str, str]) -> tuple[str, str | None, bool]:
+    event_type = record["event_type"].strip()
+    sub = record.get("sub_event_type", "").strip() or None
+    table = old_taxonomy()
+    inter1 = record.get("inter1", "").strip()
+    for key in ((event_type, inter1), (event_type, "")):
+        if key in table and (key[0] not in ("Violence against civilians",) or "sub_event_type" not in record):
+            new_type, new_sub = table[key]
+            return new_type, sub or new_sub, True
+    return event_type, sub, False
+
+
+def _small_int(value: str | None) -> int | None:
+    text = (value or "").strip()
+    return int(text) if text.isdigit() else None
