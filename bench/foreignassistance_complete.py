@@ -190,9 +190,7 @@ def main() -> None:
         elapsed = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         note = "" if peak > before else " (<= earlier run)"
-        print(
-            f"{size:>6g}GB {rows:>12,} {elapsed:>8.1f} {rows / elapsed:>10,.0f} {peak / 1024:>8.0f}MB{note}"
-        )
+        print(f"{size:>6g}GB {rows:>12,} {elapsed:>8.1f} {rows / elapsed:>10,.0f} {peak / 1024:>8.0f}MB{note}")
         path.unlink()
         for item in sorted(home.rglob("*"), reverse=True):
             item.unlink() if item.is_file() else item.rmdir()

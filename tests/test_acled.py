@@ -48,8 +48,8 @@ def test_current_export_and_classes(store: duckdb.DuckDBPyConnection) -> None:
 def test_old_taxonomy_is_mapped_and_targeting_derived(store: duckdb.DuckDBPyConnection) -> None:
     ingest(store, "acled", DATA / "old_taxonomy.csv")
     rows = store.execute(
-        "SELECT event_id, event_date, event_type, sub_event_type, civilian_targeting, civilian_targeting_derived,"
-        " taxonomy_mapped FROM harm_events ORDER BY event_id"
+        "SELECT event_id, event_date, event_type, sub_event_type, civilian_targeting,"
+        " civilian_targeting_derived, taxonomy_mapped FROM harm_events ORDER BY event_id"
     ).fetchall()
     assert [(r[0], str(r[1]), *r[2:]) for r in rows] == [
         ("MLI1", "2012-01-15", "Battles", "Government regains territory", False, True, True),
@@ -100,9 +100,7 @@ def test_state_forces_by_period_name() -> None:
     assert classify("Military Forces of France (2017-)", "8", "MLI") == "foreign_state_forces"
     assert classify("Wagner Group", "8", "MLI") == "private_military_company"
     assert classify("Dan Na Ambassagou", "4", "MLI") == "identity_militia"
-    assert (
-        classify("GATIA: Imghad Tuareg and Allies Self-Defense Group", "3", "MLI") == "pro_government_militia"
-    )
+    assert classify("GATIA: Imghad Tuareg and Allies Self-Defense Group", "3", "MLI") == "pro_government_militia"
     assert classify("GATIA: Imghad Tuareg and Allies Self-Defense Group", "3", "NER") == "political_militia"
 
 
@@ -141,9 +139,5 @@ def test_real_mali_files(shared_data: Path, store: duckdb.DuckDBPyConnection) ->
         "SELECT year, count(*), sum(fatalities) FROM harm_events WHERE country_iso3 = 'MLI' GROUP BY 1"
     ).fetchall()
     assert {y: [n, f] for y, n, f in stored} == dict(expected)
-    assert store.execute("SELECT count(*), count(DISTINCT event_id) FROM harm_events").fetchall() == [
-        (4547, 4547)
-    ]
-    assert store.execute("SELECT count(*) FROM harm_events WHERE perpetrator_class IS NULL").fetchall() == [
-        (0,)
-    ]
+    assert store.execute("SELECT count(*), count(DISTINCT event_id) FROM harm_events").fetchall() == [(4547, 4547)]
+    assert store.execute("SELECT count(*) FROM harm_events WHERE perpetrator_class IS NULL").fetchall() == [(0,)]

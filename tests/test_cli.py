@@ -58,10 +58,7 @@ def test_ingest_export_and_sources(home: Path) -> None:
     as_json = json.loads(run("export", "facts", "--country", "Mali", "--format", "json", home=home).stdout)
     assert len(as_json) == 138
     parquet = home / "out" / "t.parquet"
-    assert (
-        run("export", "arms_transfers", "--format", "parquet", "--out", str(parquet), home=home).returncode
-        == 0
-    )
+    assert run("export", "arms_transfers", "--format", "parquet", "--out", str(parquet), home=home).returncode == 0
     assert parquet.read_bytes()[:4] == b"PAR1"
     listing = run("sources", home=home)
     assert "sipri-transfers" in listing.stdout and "register_small.csv" in listing.stdout

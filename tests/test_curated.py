@@ -21,8 +21,7 @@ def test_bundled_mali_dataset_loads_with_citations(store: duckdb.DuckDBPyConnect
     assert counts == {"facts": (138,), "incidents": (11,), "timeline": (26,), "legal_instruments": (46,)}
     assert result.rows == 221
     value = store.execute(
-        "SELECT value, unit, period, cited_source, citation FROM facts"
-        " WHERE fact_id = 'mli-aid-2020-peace-security'"
+        "SELECT value, unit, period, cited_source, citation FROM facts WHERE fact_id = 'mli-aid-2020-peace-security'"
     ).fetchone()
     assert value is not None
     assert value[:4] == (16560000.0, "usd", "2020", "ForeignAssistance.gov")
@@ -32,17 +31,13 @@ def test_bundled_mali_dataset_loads_with_citations(store: duckdb.DuckDBPyConnect
         "SELECT sum(value) FROM facts WHERE topic = 'trainees_by_program' AND country_iso3 = 'MLI'"
     ).fetchone()
     assert trainees == (11163.0,)
-    assert store.execute("SELECT count(*) FROM facts WHERE citation IS NULL OR section = ''").fetchone() == (
-        0,
-    )
+    assert store.execute("SELECT count(*) FROM facts WHERE citation IS NULL OR section = ''").fetchone() == (0,)
     # The raw files are kept as an immutable snapshot copy.
     assert (home / "snapshots").is_dir()
     assert load_bundled(store)[0].unchanged
 
 
-def test_broken_curated_row_names_file_row_and_field(
-    store: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
+def test_broken_curated_row_names_file_row_and_field(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     load_bundled(store)
     folder = tmp_path / "mli"
     shutil.copytree(bundled_folders()[0], folder)

@@ -42,7 +42,5 @@ def test_readme_test_command_is_what_ci_runs() -> None:
     root = DOCS.parent
     readme = (root / "README.md").read_text(encoding="utf-8")
     ci = (root / ".ci" / "run").read_text(encoding="utf-8")
-    command = next(
-        line.strip() for line in readme.splitlines() if line.strip().startswith("python -m pytest")
-    )
+    command = next(line.strip() for line in readme.splitlines() if line.strip().startswith("python -m pytest"))
     assert command in ci

@@ -165,9 +165,9 @@ def test_small_report_parses_wrapped_cells_across_pages(small_report: Path) -> N
     assert rows[2]["start_date"] is None and rows[2]["us_unit"] is None and rows[2]["student_unit"] is None
     assert rows[3]["student_unit"] == "National Gendarmerie" and rows[3]["page"] == 2
     assert rows[0]["start_date"] == date(2018, 10, 1)
-    assert {
-        (r["country_iso3"], r["fiscal_year"], r["program"], r["department"], r["account"]) for r in rows
-    } == {("MLI", 2019, "IMET-1", "DoS", "International Military Education and Training")}
+    assert {(r["country_iso3"], r["fiscal_year"], r["program"], r["department"], r["account"]) for r in rows} == {
+        ("MLI", 2019, "IMET-1", "DoS", "International Military Education and Training")
+    }
     totals = parsed.tables["training_totals"].to_pylist()
     assert [(t["level"], t["printed_quantity"], t["parsed_quantity"], t["matches"]) for t in totals] == [
         ("program", 7, 7, True),
@@ -250,9 +250,7 @@ def test_real_reports_reconcile(shared_data: Path, year: str) -> None:
     ]
     assert len(printed) == countries
     assert sum(t["matches"] for t in printed) == reconciled
-    mali_total = [
-        (t["printed_quantity"], t["printed_cost_usd"]) for t in printed if t["country_iso3"] == "MLI"
-    ]
+    mali_total = [(t["printed_quantity"], t["printed_cost_usd"]) for t in printed if t["country_iso3"] == "MLI"]
     assert mali_total == ([mali] if mali else [])
     if mali:
         rows = [r for r in parsed.tables["training"].to_pylist() if r["country_iso3"] == "MLI"]
@@ -266,8 +264,7 @@ def test_known_defects_of_the_shared_reports(shared_data: Path) -> None:
     """What the reports themselves break is reported, never papered over."""
     codes = {
         year: [
-            (e.code, e.page, e.field)
-            for e in parse_fmtr_pdf(shared_data / "fmtr" / f"{year}_Africa.pdf").mismatches
+            (e.code, e.page, e.field) for e in parse_fmtr_pdf(shared_data / "fmtr" / f"{year}_Africa.pdf").mismatches
         ]
         for year in ("FY2007", "FY2016", "FY2019")
     }

@@ -29,9 +29,9 @@ def test_country_summary_small(store: duckdb.DuckDBPyConnection) -> None:
 def test_complete_file_streams_into_one_snapshot(store: duckdb.DuckDBPyConnection) -> None:
     result = ingest(store, "foreignassistance", DATA / "complete_small.csv")
     assert result.rows == 4
-    assert store.execute(
-        "SELECT rows, scope FROM snapshots WHERE id = ?", [result.snapshot_id]
-    ).fetchall() == [(4, "complete")]
+    assert store.execute("SELECT rows, scope FROM snapshots WHERE id = ?", [result.snapshot_id]).fetchall() == [
+        (4, "complete")
+    ]
     rows = store.execute(
         "SELECT country_iso3, fiscal_year, transition_quarter, program, account, category, amount_usd,"
         " amount_constant_usd FROM assistance ORDER BY activity_id"
@@ -106,9 +106,7 @@ def test_unrecognised_header(tmp_path: Path) -> None:
 
 @pytest.mark.shared_data
 def test_real_country_summary(shared_data: Path, store: duckdb.DuckDBPyConnection) -> None:
-    result = ingest(
-        store, "foreignassistance", shared_data / "foreignassistance" / "us_foreign_aid_country.csv"
-    )
+    result = ingest(store, "foreignassistance", shared_data / "foreignassistance" / "us_foreign_aid_country.csv")
     assert result.rows == 21973
     obligations = store.execute(
         "SELECT fiscal_year, sum(amount_usd) FROM assistance WHERE country_iso3 = 'MLI'"

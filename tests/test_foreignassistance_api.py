@@ -136,6 +136,4 @@ def test_fetch_and_ingest(api: tuple[FakeAPI, str], store: duckdb.DuckDBPyConnec
     assert store.execute(
         "SELECT fiscal_year, sum(amount_usd), min(category) FROM assistance GROUP BY 1 ORDER BY 1"
     ).fetchall() == [(2020, 156000.0, "Health"), (2021, 169000.0, "Health")]
-    assert store.execute("SELECT scope FROM snapshots WHERE id = ?", [result.snapshot_id]).fetchall() == [
-        ("api:MLI",)
-    ]
+    assert store.execute("SELECT scope FROM snapshots WHERE id = ?", [result.snapshot_id]).fetchall() == [("api:MLI",)]

@@ -50,10 +50,7 @@ def test_small_workbook(tmp_path: Path) -> None:
     assert current["MLI", 2020]["value"] == 593.87
     assert current["MLI", 2021]["status"] == "missing" and current["MLI", 2021]["value"] is None
     assert current["SSD", 2019]["status"] == "not applicable"
-    assert (
-        current["MLI", 2020]["note"]
-        == "Figures for these countries do not include spending on paramilitary forces"
-    )
+    assert current["MLI", 2020]["note"] == "Figures for these countries do not include spending on paramilitary forces"
     assert {r["measure"] for r in rows} == {
         "local_currency_financial_year",
         "local_currency_calendar_year",
@@ -100,18 +97,13 @@ def test_treaty_file_with_ragged_and_inconsistent_rows(tmp_path: Path) -> None:
     )
     parsed = parse_treaty_status(path)
     rows = parsed.tables["treaty_status"].to_pylist()
-    assert [
-        (r["country_iso3"], r["treaty"], r["status"], r["ratification_year"], r["signatory"]) for r in rows
-    ] == [
+    assert [(r["country_iso3"], r["treaty"], r["status"], r["ratification_year"], r["signatory"]) for r in rows] == [
         ("MLI", "OP-CRC-AC", "state party", 2002, False),
         ("NAM", "OP-CRC-AC", "state party", 2002, False),
         ("KAZ", "OP-CRC-AC", "state party", 2003, False),
         ("SOM", "OP-CRC-AC", "signatory state", None, True),
     ]
-    assert (
-        rows[2]["note"]
-        == "Fix name; source inconsistent: status 'state party', state-party flag 0, year 2003"
-    )
+    assert rows[2]["note"] == "Fix name; source inconsistent: status 'state party', state-party flag 0, year 2003"
     assert parsed.warnings == [
         "hr_status_op_crc_ac.csv:4: source inconsistent: status 'state party', state-party flag 0, year 2003"
     ]
@@ -153,10 +145,7 @@ def test_real_milex_and_treaties(shared_data: Path, store: duckdb.DuckDBPyConnec
     assert by_year == {2019: 475.64, 2020: 593.87, 2021: 652.88}
     for path in sorted((shared_data / "un-treaties").glob("*.csv")):
         ingest(store, "un-treaties", path)
-    assert store.execute("SELECT count(*), count(DISTINCT treaty) FROM treaty_status").fetchall() == [
-        (3474, 18)
-    ]
+    assert store.execute("SELECT count(*), count(DISTINCT treaty) FROM treaty_status").fetchall() == [(3474, 18)]
     assert store.execute(
-        "SELECT status, ratification_year FROM treaty_status"
-        " WHERE country_iso3 = 'MLI' AND treaty = 'OP-CRC-AC'"
+        "SELECT status, ratification_year FROM treaty_status WHERE country_iso3 = 'MLI' AND treaty = 'OP-CRC-AC'"
     ).fetchall() == [("state party", 2002)]

@@ -53,11 +53,7 @@ def test_file_store_persists_across_connections(tmp_path: Path) -> None:
     load_snapshot(
         con,
         _record(),
-        {
-            "milex": pa.table(
-                {"country_iso3": ["MLI"], "year": [2020], "measure": ["constant_usd"], "value": [1.0]}
-            )
-        },
+        {"milex": pa.table({"country_iso3": ["MLI"], "year": [2020], "measure": ["constant_usd"], "value": [1.0]})},
     )
     con.close()
     again = connect(path, read_only=True)

@@ -85,8 +85,7 @@ def test_bad_rows_and_bad_mappings(store: duckdb.DuckDBPyConnection, tmp_path: P
     with pytest.raises(PartnerWatchError) as caught:
         ingest_table(store, DATA / "dcs_mali.csv", "arms_sales", mapping)
     assert [str(e) for e in caught.value.errors] == [
-        "bad.toml:source.licence: missing-value: every table must say who made it, how to cite it"
-        " and its licence",
+        "bad.toml:source.licence: missing-value: every table must say who made it, how to cite it and its licence",
         "bad.toml:columns.value_usd: bad-value: value_usd is in usd: declare unit = 'usd' (and 'multiply' for"
         " thousands or millions)",
         "bad.toml:columns.colour: unknown-table: 'colour' is not a column of arms_sales (country_iso3, year,"

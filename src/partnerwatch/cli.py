@@ -116,9 +116,7 @@ def sources() -> None:
         registry.add_column(column, overflow="fold")
     for source in REGISTRY.values():
         origin = source.origin
-        registry.add_row(
-            source.name, source.reads, ", ".join(source.tables), f"{origin.citation}. {origin.licence}"
-        )
+        registry.add_row(source.name, source.reads, ", ".join(source.tables), f"{origin.citation}. {origin.licence}")
     out.print(registry)
     with _store() as con:
         rows = con.execute(
@@ -185,18 +183,14 @@ def ingest_command(
             " stored and shown by 'partnerwatch sources'.",
         ),
     ] = False,
-    into: Annotated[
-        str | None, typer.Option("--into", help="For 'table': arms_sales, assistance or training.")
-    ] = None,
+    into: Annotated[str | None, typer.Option("--into", help="For 'table': arms_sales, assistance or training.")] = None,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="For 'table': the column mapping (MAP.toml).")
     ] = None,
 ) -> None:
     """Load files into the store: all-or-nothing per file, a no-op for a file already loaded."""
     if (source == "table") != (into is not None and mapping is not None):
-        err.print(
-            "missing-value: --into and --mapping go together, and only with the 'table' source", markup=False
-        )
+        err.print("missing-value: --into and --mapping go together, and only with the 'table' source", markup=False)
         raise typer.Exit(2)
     failed = False
     with _store() as con:
@@ -218,16 +212,12 @@ def ingest_command(
                 out.print(f"{path}: already loaded as snapshot {result.snapshot_id}; nothing changed.")
             else:
                 extra = (
-                    f", superseding snapshot(s) {', '.join(map(str, result.superseded))}"
-                    if result.superseded
-                    else ""
+                    f", superseding snapshot(s) {', '.join(map(str, result.superseded))}" if result.superseded else ""
                 )
                 kept = f" with {result.issues} accepted issue(s)" if result.issues else ""
                 if result.kept_existing:
                     kept += f" ({result.kept_existing:,} already stored in the same or a newer version)"
-                out.print(
-                    f"{path}: loaded {result.rows:,} rows as snapshot {result.snapshot_id}{kept}{extra}."
-                )
+                out.print(f"{path}: loaded {result.rows:,} rows as snapshot {result.snapshot_id}{kept}{extra}.")
     if failed:
         raise typer.Exit(2)
 
@@ -252,9 +242,7 @@ def _ingest_with_progress(
 def fetch(
     source: Annotated[str, typer.Argument(help="Source with a data API: foreignassistance.")],
     country: Annotated[str, typer.Option("--country", help="ISO3 code (or name) of the country to fetch.")],
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="API address (default: the producer's).")
-    ] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="API address (default: the producer's).")] = None,
 ) -> None:
     """Download a country's data from a source's API (resuming an interrupted download), then ingest it."""
     with _store() as con:
@@ -305,8 +293,7 @@ def factsheet(
     chosen = {"markdown": "md"}.get(chosen, chosen)
     if chosen not in FACTSHEET_FORMATS:
         err.print(
-            f"bad-value: factsheet format {chosen!r} is not available; choose from "
-            f"{', '.join(FACTSHEET_FORMATS)}",
+            f"bad-value: factsheet format {chosen!r} is not available; choose from {', '.join(FACTSHEET_FORMATS)}",
             markup=False,
         )
         raise typer.Exit(2)

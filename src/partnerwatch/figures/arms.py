@@ -59,8 +59,7 @@ def arms_suppliers_by_delivered_tiv(
         period=f"{first_year}-{last_year}",
         method=SPREAD_METHOD,
         sources=tuple(
-            SourceRef(int(s[0]), f"{s[1]} (release {s[3]})" if s[3] else s[1], "SIPRI", s[2] or "")
-            for s in sources
+            SourceRef(int(s[0]), f"{s[1]} (release {s[3]})" if s[3] else s[1], "SIPRI", s[2] or "") for s in sources
         ),
         rows=table,
     )

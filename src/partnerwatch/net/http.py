@@ -102,9 +102,7 @@ def get_json(
             wait = policy.delay(attempt, retry_after)
             log.warning("%s: %s; retrying in %.1f s", safe_url(full), problem, wait)
             policy.sleep(wait)
-    raise PartnerWatchError.single(
-        "fetch-error", f"{safe_url(full)}: {problem} after {policy.attempts} attempts"
-    )
+    raise PartnerWatchError.single("fetch-error", f"{safe_url(full)}: {problem} after {policy.attempts} attempts")
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -182,8 +182,7 @@ def build_factsheet(con: duckdb.DuckDBPyConnection, iso3: str) -> Factsheet:
     snapshots = [
         (int(r[0]), r[1], r[2], r[3] or "", r[4])
         for r in con.execute(
-            "SELECT id, source, citation, release, sha256 FROM snapshots"
-            " WHERE superseded_by IS NULL ORDER BY id"
+            "SELECT id, source, citation, release, sha256 FROM snapshots WHERE superseded_by IS NULL ORDER BY id"
         ).fetchall()
     ]
     return Factsheet(iso3, crosswalk().name(iso3), date.today(), sections, notes, snapshots)

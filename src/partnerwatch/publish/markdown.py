@@ -50,8 +50,7 @@ def render_markdown(sheet: Factsheet) -> str:
     out += [f"- {n}" for n in sheet.notes] or ["- No discrepancies found between published totals."]
     out += ["", "## Sources loaded", ""]
     out += [
-        f"- Snapshot {sid} ({source}{', release ' + release if release else ''}): {citation}"
-        f" (sha256 {sha[:12]}…)"
+        f"- Snapshot {sid} ({source}{', release ' + release if release else ''}): {citation} (sha256 {sha[:12]}…)"
         for sid, source, citation, release, sha in sheet.snapshots
     ]
     out.append("")

@@ -9,12 +9,16 @@ from __future__ import annotations
 from partnerwatch.errors import PartnerWatchError
 from partnerwatch.sources import (
     acled,
+    awsd,
     curated,
     fmtr,
     foreignassistance,
+    idmc,
+    iom_dtm,
     sipri_milex,
     sipri_transfers,
     table,
+    ucdp,
     un_treaties,
 )
 from partnerwatch.sources.base import Origin, ParsedFile, Source
@@ -27,6 +31,12 @@ REGISTRY: dict[str, Source] = {
         fmtr.SOURCE,
         foreignassistance.SOURCE,
         acled.SOURCE,
+        ucdp.BRD_SOURCE,
+        ucdp.ACD_SOURCE,
+        ucdp.GED_SOURCE,
+        idmc.SOURCE,
+        iom_dtm.SOURCE,
+        awsd.SOURCE,
         un_treaties.SOURCE,
         table.SOURCE,
         curated.SOURCE,

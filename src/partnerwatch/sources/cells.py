@@ -33,9 +33,7 @@ def decode(data: bytes, encoding: str, file: str) -> tuple[str, list[str]]:
     """
     warnings: list[str] = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise PartnerWatchError.single(
-            "bad-encoding", f"file is UTF-16; expected {encoding}", file=file, row=1
-        )
+        raise PartnerWatchError.single("bad-encoding", f"file is UTF-16; expected {encoding}", file=file, row=1)
     text: str
     if encoding.lower().replace("-", "") != "utf8" and not data.isascii():
         try:
@@ -72,9 +70,7 @@ def is_missing(value: str) -> bool:
     return value.strip().casefold() in MISSING
 
 
-def parse_int(
-    value: str, file: str, row: int, field: str, *, minimum: int | None = 0
-) -> int | None | DataError:
+def parse_int(value: str, file: str, row: int, field: str, *, minimum: int | None = 0) -> int | None | DataError:
     """An integer, None for an empty cell, or a ``bad-number`` error."""
     text = value.strip().replace(",", "")
     if is_missing(text):
@@ -87,9 +83,7 @@ def parse_int(
         except ValueError:
             as_float = float("nan")
         if not as_float.is_integer():
-            return DataError(
-                "bad-number", f"{value!r} is not a whole number", file=file, row=row, field=field
-            )
+            return DataError("bad-number", f"{value!r} is not a whole number", file=file, row=row, field=field)
         number = int(as_float)
     if minimum is not None and number < minimum:
         return DataError("bad-number", f"{value!r} is below {minimum}", file=file, row=row, field=field)

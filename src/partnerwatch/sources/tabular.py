@@ -42,9 +42,7 @@ def read_csv_records(
         if not any(f.strip() for f in fields):
             continue
         short = len(header) - len(fields)
-        if 0 < short <= len(optional_trailing) and all(
-            name in optional_trailing for name in header[len(fields) :]
-        ):
+        if 0 < short <= len(optional_trailing) and all(name in optional_trailing for name in header[len(fields) :]):
             fields = fields + [""] * short
         if len(fields) != len(header):
             raise PartnerWatchError.single(

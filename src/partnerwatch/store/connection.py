@@ -107,9 +107,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.execute("COMMIT")
         except duckdb.Error as exc:
             con.execute("ROLLBACK")
-            raise PartnerWatchError.single(
-                "store-error", f"migration {migration.version} failed: {exc}"
-            ) from None
+            raise PartnerWatchError.single("store-error", f"migration {migration.version} failed: {exc}") from None
         applied.append(migration.version)
     _sync_countries(con)
     return applied

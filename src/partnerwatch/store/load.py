@@ -71,9 +71,7 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def insert_arrow(
-    con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, snapshot_id: int | None = None
-) -> None:
+def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, snapshot_id: int | None = None) -> None:
     """Append ``data`` to ``table`` by column name, stamping ``snapshot_id`` when given."""
     columns = list(data.column_names)
     select = ", ".join(f'"{c}"' for c in columns)
@@ -238,9 +236,7 @@ def _upsert(
         after = con.execute("SELECT count(*) FROM _incoming").fetchall()[0][0]
         con.execute(f"DELETE FROM {table} t USING _incoming i WHERE {match}")
         columns = ", ".join(f'"{c}"' for c in data.column_names)
-        con.execute(
-            f"INSERT INTO {table} (snapshot_id, {columns}) SELECT ?, {columns} FROM _incoming", [snapshot_id]
-        )
+        con.execute(f"INSERT INTO {table} (snapshot_id, {columns}) SELECT ?, {columns} FROM _incoming", [snapshot_id])
     finally:
         con.execute("DROP TABLE IF EXISTS _incoming")
     return int(before) - int(after)

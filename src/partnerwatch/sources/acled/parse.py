@@ -220,9 +220,7 @@ def _event(record: dict[str, str], line: int, file: str, errors: ErrorCollector)
     when = _date(record["event_date"])
     if when is None:
         found.append(
-            DataError(
-                "bad-date", f"{record['event_date']!r} is not a date", file=file, row=line, field="event_date"
-            )
+            DataError("bad-date", f"{record['event_date']!r} is not a date", file=file, row=line, field="event_date")
         )
     fatalities = cells.parse_int(record["fatalities"], file, line, "fatalities")
     timestamp = cells.parse_int(record.get("timestamp", ""), file, line, "timestamp")
@@ -230,13 +228,9 @@ def _event(record: dict[str, str], line: int, file: str, errors: ErrorCollector)
     longitude = cells.parse_float(record.get("longitude", ""), file, line, "longitude", minimum=-180)
     found += [v for v in (fatalities, timestamp, latitude, longitude) if isinstance(v, DataError)]
     if isinstance(latitude, float) and latitude > 90 or isinstance(longitude, float) and longitude > 180:
-        found.append(
-            DataError("bad-number", "coordinates out of range", file=file, row=line, field="latitude")
-        )
+        found.append(DataError("bad-number", "coordinates out of range", file=file, row=line, field="latitude"))
     if not record.get("event_id_cnty", "").strip():
-        found.append(
-            DataError("missing-value", "event id is empty", file=file, row=line, field="event_id_cnty")
-        )
+        found.append(DataError("missing-value", "event id is empty", file=file, row=line, field="event_id_cnty"))
     if found:
         errors.extend(found)
         return None

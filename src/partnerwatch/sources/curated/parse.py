@@ -51,9 +51,7 @@ def _date(value: str, file: str, line: int, field: str) -> object:
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        return DataError(
-            "bad-date", f"{value!r} is not a date (YYYY-MM-DD)", file=file, row=line, field=field
-        )
+        return DataError("bad-date", f"{value!r} is not a date (YYYY-MM-DD)", file=file, row=line, field=field)
 
 
 def _one_of(allowed: tuple[str, ...]) -> Cell:
@@ -177,20 +175,14 @@ def _read(
                 row[target] = value
         section = record["section"].strip()
         if not section:
-            errors.add(
-                DataError(
-                    "missing-value", "every row names its section", file=file, row=line, field="section"
-                )
-            )
+            errors.add(DataError("missing-value", "every row names its section", file=file, row=line, field="section"))
         row["section"] = section
         row["citation"] = f"{document}, section \u201c{section}\u201d"
         key = next(iter(columns))
         ident = str(row.get(key, ""))
         if key.endswith("_id") and ident in seen:
             errors.add(
-                DataError(
-                    "duplicate-row", f"{ident!r} also on line {seen[ident]}", file=file, row=line, field=key
-                )
+                DataError("duplicate-row", f"{ident!r} also on line {seen[ident]}", file=file, row=line, field=key)
             )
         seen[ident] = line
         rows.append(row)

@@ -79,9 +79,7 @@ def parse_tsv(text: str) -> list[Page]:
             continue
         level = parts[0]
         if level == "5":
-            pages[-1].words.append(
-                Word(float(parts[6]), float(parts[7]), float(parts[8]), float(parts[9]), parts[11])
-            )
+            pages[-1].words.append(Word(float(parts[6]), float(parts[7]), float(parts[8]), float(parts[9]), parts[11]))
         elif level == "1":
             pages.append(Page(int(parts[1]), float(parts[8]), float(parts[9])))
     return pages

@@ -153,9 +153,7 @@ def assemble_rows(lines: list[Line], columns: Columns) -> Segment:
     """Rows of one table segment (one page, one header), wrapped cells rejoined per column."""
     split = [(line, split_columns(line, columns)) for line in lines]
     anchors = [line.center for line, cells in split if is_anchor(cells)]
-    strays = [
-        line.text for line, cells in split if not is_anchor(cells) and any(c in cells for c in SINGLE_LINE)
-    ]
+    strays = [line.text for line, cells in split if not is_anchor(cells) and any(c in cells for c in SINGLE_LINE)]
     if not anchors:
         return Segment([], [line.text for line in lines])
     page = lines[0].page

@@ -212,8 +212,7 @@ def _lost_page(page: int, state: _State) -> None:
     state.mismatches.append(
         DataError(
             "unreadable-page",
-            "the page holds no extractable text (its text is drawn as"
-            " outlines or an image); its rows are missing",
+            "the page holds no extractable text (its text is drawn as outlines or an image); its rows are missing",
             file=state.file,
             page=page,
         )
@@ -339,8 +338,7 @@ def _take_row(row: Row, state: _State) -> None:
             state.mismatches.append(
                 DataError(
                     "total-mismatch",
-                    f"totals line for {country_total['country']!r} inside the section of"
-                    f" {state.country_heading!r}",
+                    f"totals line for {country_total['country']!r} inside the section of {state.country_heading!r}",
                     file=state.file,
                     page=row.page,
                 )
@@ -447,9 +445,7 @@ def _date(value: str, state: _State, page: int, field: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         state.errors.add(
-            DataError(
-                "bad-date", f"{value!r} is not a date (M/D/YYYY)", file=state.file, page=page, field=field
-            )
+            DataError("bad-date", f"{value!r} is not a date (M/D/YYYY)", file=state.file, page=page, field=field)
         )
         return None
 

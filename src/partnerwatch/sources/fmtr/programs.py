@@ -17,8 +17,7 @@ from importlib import resources
 def program_table() -> dict[str, tuple[str, str]]:
     text = (resources.files(__package__) / "programs.csv").read_text(encoding="utf-8")
     return {
-        r["program"].casefold(): (r["account"], r["authority"])
-        for r in csv.DictReader(io.StringIO(text, newline=""))
+        r["program"].casefold(): (r["account"], r["authority"]) for r in csv.DictReader(io.StringIO(text, newline=""))
     }
 
 

@@ -73,10 +73,7 @@ def parse_complete_file(path: Path, progress: ProgressCallback | None = None) ->
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise PartnerWatchError(
-            [
-                DataError("missing-column", "column not in header", file=path.name, row=1, field=m)
-                for m in missing
-            ]
+            [DataError("missing-column", "column not in header", file=path.name, row=1, field=m) for m in missing]
         )
     return ParsedFile(
         tables={},

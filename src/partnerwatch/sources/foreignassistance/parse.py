@@ -20,9 +20,7 @@ def parse_foreignassistance(path: Path, progress: ProgressCallback | None = None
     try:
         header = {h.strip() for h in read_header(path)}
     except UnicodeDecodeError:
-        raise PartnerWatchError.single(
-            "bad-encoding", "the file is not UTF-8 text", file=path.name, row=1
-        ) from None
+        raise PartnerWatchError.single("bad-encoding", "the file is not UTF-8 text", file=path.name, row=1) from None
     if {"transaction_type_name", "current_amount", "country_code"} <= header:
         return parse_country_summary(path, progress)
     if {"Current Dollar Amount", "Transaction Type Name"} <= header:

@@ -45,9 +45,7 @@ def parse_fiscal_year(value: str, file: str, row: int, field: str) -> tuple[int,
     digits = text[:-2] if quarter else text
     if len(digits) == 4 and digits.isdigit():
         return int(digits), quarter
-    return DataError(
-        "bad-date", f"{value!r} is not a fiscal year (YYYY or YYYYtq)", file=file, row=row, field=field
-    )
+    return DataError("bad-date", f"{value!r} is not a fiscal year (YYYY or YYYYtq)", file=file, row=row, field=field)
 
 
 def resolve_country(code: str, name: str, walk_source: str = "foreignassistance") -> str | None:

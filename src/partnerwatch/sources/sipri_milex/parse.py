@@ -64,13 +64,9 @@ def parse_milex_workbook(path: Path, progress: ProgressCallback | None = None) -
     try:
         book = openpyxl.load_workbook(path, read_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise PartnerWatchError.single(
-            "not-this-format", f"not a readable .xlsx workbook ({exc})", file=file
-        ) from None
+        raise PartnerWatchError.single("not-this-format", f"not a readable .xlsx workbook ({exc})", file=file) from None
     except Exception as exc:  # noqa: BLE001 - zipfile and XML parsers raise many kinds on bad input
-        raise PartnerWatchError.single(
-            "not-this-format", f"not a readable .xlsx workbook ({exc})", file=file
-        ) from None
+        raise PartnerWatchError.single("not-this-format", f"not a readable .xlsx workbook ({exc})", file=file) from None
     try:
         footnotes = _footnotes(book)
         errors = ErrorCollector()

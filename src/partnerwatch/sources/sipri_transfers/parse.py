@@ -83,14 +83,11 @@ def parse_trade_register(path: Path, progress: ProgressCallback | None = None) -
     file = path.name
     text, warnings = cells.decode(cells.read_bytes(path), "latin-1", file)
     lines = text.splitlines(keepends=True)
-    header_index = next(
-        (i for i, line in enumerate(lines[:PREAMBLE_LIMIT]) if line.startswith(HEADER_START)), None
-    )
+    header_index = next((i for i, line in enumerate(lines[:PREAMBLE_LIMIT]) if line.startswith(HEADER_START)), None)
     if header_index is None:
         raise PartnerWatchError.single(
             "not-this-format",
-            f"no header line starting {HEADER_START!r} in the first {PREAMBLE_LIMIT} lines:"
-            " not a SIPRI trade register",
+            f"no header line starting {HEADER_START!r} in the first {PREAMBLE_LIMIT} lines: not a SIPRI trade register",
             file=file,
             row=1,
         )
@@ -148,10 +145,7 @@ def _columns(header: list[str], file: str, line: int) -> tuple[dict[str, int], d
     missing += [f"uncertainty flag after {name!r}" for name in FLAGGED if name not in flags]
     if missing:
         raise PartnerWatchError(
-            [
-                DataError("missing-column", "column not in header", file=file, row=line, field=m)
-                for m in missing
-            ]
+            [DataError("missing-column", "column not in header", file=file, row=line, field=m) for m in missing]
         )
     return positions, flags
 
@@ -205,9 +199,7 @@ def _width_error(count: int, header: list[str], file: str, line: int, hint: str 
     else:
         name = header[count].strip() or f"uncertainty flag after {header[count - 1].strip()!r}"
         field = f"{name} (missing)"
-    return DataError(
-        "bad-row", f"record has {count} fields, expected {width}{hint}", file=file, row=line, field=field
-    )
+    return DataError("bad-row", f"record has {count} fields, expected {width}{hint}", file=file, row=line, field=field)
 
 
 def _row(
@@ -261,9 +253,7 @@ def _row(
 
     order_year = checked(cells.parse_year(cell("Year of order"), file, line, "Year of order"))
     if order_year is None and not found:
-        found.append(
-            DataError("missing-value", "year of order is empty", file=file, row=line, field="Year of order")
-        )
+        found.append(DataError("missing-value", "year of order is empty", file=file, row=line, field="Year of order"))
     years: list[int] = []
     for part in cell("Year(s) of delivery").split(";"):
         if part.strip():
@@ -281,23 +271,17 @@ def _row(
         "number_ordered_uncertain": flag("Number ordered"),
         "designation": cell("Weapon designation"),
         "description": cell("Weapon description"),
-        "number_delivered": checked(
-            cells.parse_int(cell("Number delivered"), file, line, "Number delivered")
-        ),
+        "number_delivered": checked(cells.parse_int(cell("Number delivered"), file, line, "Number delivered")),
         "number_delivered_uncertain": flag("Number delivered"),
         "delivery_years": years,
         "status": cell("status") or None,
         "comments": cell("Comments") or None,
-        "tiv_per_unit": checked(
-            cells.parse_float(cell("SIPRI TIV per unit"), file, line, "SIPRI TIV per unit")
-        ),
+        "tiv_per_unit": checked(cells.parse_float(cell("SIPRI TIV per unit"), file, line, "SIPRI TIV per unit")),
         "tiv_order": checked(
             cells.parse_float(cell("SIPRI TIV for total order"), file, line, "SIPRI TIV for total order")
         ),
         "tiv_delivered": checked(
-            cells.parse_float(
-                cell("SIPRI TIV of delivered weapons"), file, line, "SIPRI TIV of delivered weapons"
-            )
+            cells.parse_float(cell("SIPRI TIV of delivered weapons"), file, line, "SIPRI TIV of delivered weapons")
         ),
         "source_row": line,
     }

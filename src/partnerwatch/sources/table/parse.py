@@ -124,17 +124,13 @@ def read_mapping(path: Path, into: str) -> Mapping:
             continue
         multiply = spec.get("multiply", 1)
         if not isinstance(multiply, int | float) or multiply <= 0:
-            errors.add(
-                DataError("bad-number", "'multiply' must be a positive number", file=file, field=field)
-            )
+            errors.add(DataError("bad-number", "'multiply' must be a positive number", file=file, field=field))
             continue
         specs.append(ColumnSpec(target, spec.get("from"), spec.get("value"), known[target], float(multiply)))
     mapped = {s.target for s in specs}
     for target in REQUIRED[into]:
         if target not in mapped and not any(e.field == f"columns.{target}" for e in errors.errors):
-            errors.add(
-                DataError("missing-column", f"{into} needs {target}", file=file, field=f"columns.{target}")
-            )
+            errors.add(DataError("missing-column", f"{into} needs {target}", file=file, field=f"columns.{target}"))
     errors.raise_if_any()
     table = data.get("table", {})
     return Mapping(
@@ -153,9 +149,7 @@ def read_mapping(path: Path, into: str) -> Mapping:
     )
 
 
-def parse_table(
-    path: Path, mapping_path: Path, into: str, progress: ProgressCallback | None = None
-) -> ParsedFile:
+def parse_table(path: Path, mapping_path: Path, into: str, progress: ProgressCallback | None = None) -> ParsedFile:
     mapping = read_mapping(mapping_path, into)
     file = path.name
     records = _records(path, mapping)
@@ -265,9 +259,7 @@ def _xlsx_records(path: Path, mapping: Mapping) -> Iterator[tuple[int, list[Any]
         ) from None
     try:
         if mapping.sheet is not None and mapping.sheet not in book.sheetnames:
-            raise PartnerWatchError.single(
-                "missing-sheet", f"no sheet named {mapping.sheet!r}", file=path.name
-            )
+            raise PartnerWatchError.single("missing-sheet", f"no sheet named {mapping.sheet!r}", file=path.name)
         sheet = book[mapping.sheet] if mapping.sheet else book.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number >= mapping.header_row:
@@ -306,9 +298,7 @@ def _convert(raw: Any, spec: ColumnSpec, file: str, line: int) -> Any:
         number *= spec.multiply
         if spec.kind == "integer":
             if not number.is_integer():
-                return DataError(
-                    "bad-number", f"{raw!r} is not a whole number", file=file, row=line, field=field
-                )
+                return DataError("bad-number", f"{raw!r} is not a whole number", file=file, row=line, field=field)
             return int(number)
         return number
     if spec.kind == "year":

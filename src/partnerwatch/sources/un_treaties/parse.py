@@ -86,9 +86,7 @@ def parse_treaty_status(path: Path, progress: ProgressCallback | None = None) ->
                 )
             )
             continue
-        year = cells.parse_year(
-            record["year ratification or accession"], file, line, "year ratification or accession"
-        )
+        year = cells.parse_year(record["year ratification or accession"], file, line, "year ratification or accession")
         if isinstance(year, DataError):
             errors.add(year)
             continue

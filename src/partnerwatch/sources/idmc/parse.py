@@ -1,0 +1,119 @@
+"""IDMC's GIDD workbook: country-year conflict and disaster displacement into ``displacement``.
+
+The data sheet gives each figure twice: rounded as IDMC publishes it
+(``Conflict Stock Displacement`` = 326,000) and unrounded (``… (Raw)``). The
+published figure is ``value``, the raw one ``value_raw``. An empty cell means
+IDMC has no figure for that year; no row is written for it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from partnerwatch.countries import crosswalk
+from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
+from partnerwatch.sources.base import ParsedFile, ProgressCallback
+from partnerwatch.sources.workbooks import open_workbook
+
+SHEET = "1_Displacement_data"
+# column -> (cause, measure)
+MEASURES = {
+    "Conflict Stock Displacement": ("conflict", "idps_stock"),
+    "Conflict Internal Displacements": ("conflict", "new_displacements"),
+    "Disaster Internal Displacements": ("disaster", "new_displacements"),
+    "Disaster Stock Displacement": ("disaster", "idps_stock"),
+}
+SCHEMA = pa.schema(
+    [
+        ("country_iso3", pa.string()),
+        ("year", pa.int32()),
+        ("cause", pa.string()),
+        ("measure", pa.string()),
+        ("value", pa.float64()),
+        ("value_raw", pa.float64()),
+        ("unit", pa.string()),
+    ]
+)
+
+
+def parse_idmc(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
+    file = path.name
+    with open_workbook(path) as book:
+        if SHEET not in book.sheetnames:
+            raise PartnerWatchError.single("missing-sheet", f"no sheet named {SHEET!r}", file=file)
+        sheet_rows = list(book[SHEET].iter_rows(values_only=True))
+    if not sheet_rows:
+        raise PartnerWatchError.single("empty-file", "the data sheet is empty", file=file)
+    header = [str(c).strip() if c is not None else "" for c in sheet_rows[0]]
+    required = ["ISO3", "Name", "Year", *MEASURES, *(f"{m} (Raw)" for m in MEASURES)]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise PartnerWatchError(
+            [
+                DataError("missing-column", "column not in header", file=file, row=1, field=f"{SHEET}: {m}")
+                for m in missing
+            ]
+        )
+    at = {name: header.index(name) for name in required}
+    walk = crosswalk()
+    errors = ErrorCollector()
+    rows: list[dict[str, Any]] = []
+    for number, values in enumerate(sheet_rows[1:], start=2):
+        if not values or values[at["ISO3"]] is None:
+            continue
+        code, name = str(values[at["ISO3"]]).strip(), str(values[at["Name"]] or "").strip()
+        iso3 = walk.lookup_name(code, "idmc") or walk.lookup_name(name, "idmc")
+        if iso3 is None:
+            errors.add(
+                DataError(
+                    "unknown-country",
+                    f"{code!r} / {name!r} is not in the crosswalk",
+                    file=file,
+                    row=number,
+                    field=f"{SHEET}: ISO3",
+                )
+            )
+            continue
+        year = values[at["Year"]]
+        if not isinstance(year, int):
+            errors.add(DataError("bad-date", f"{year!r} is not a year", file=file, row=number, field=f"{SHEET}: Year"))
+            continue
+        for column, (cause, measure) in MEASURES.items():
+            value, raw = values[at[column]], values[at[f"{column} (Raw)"]]
+            if value is None and raw is None:
+                continue
+            bad = [v for v in (value, raw) if v is not None and (not isinstance(v, int | float) or v < 0)]
+            if bad:
+                errors.add(
+                    DataError(
+                        "bad-number",
+                        f"{bad[0]!r} is not a number of people",
+                        file=file,
+                        row=number,
+                        field=f"{SHEET}: {column}",
+                    )
+                )
+                continue
+            rows.append(
+                {
+                    "country_iso3": iso3,
+                    "year": year,
+                    "cause": cause,
+                    "measure": measure,
+                    "value": None if value is None else float(value),
+                    "value_raw": None if raw is None else float(raw),
+                    "unit": "people",
+                }
+            )
+    errors.raise_if_any()
+    if progress is not None:
+        progress(len(rows))
+    years = sorted({int(r["year"]) for r in rows})
+    return ParsedFile(
+        tables={"displacement": pa.Table.from_pylist(rows, schema=SCHEMA)},
+        scope="gidd",
+        release=f"{years[0]}-{years[-1]}" if years else "",
+    )
