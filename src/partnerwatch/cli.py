@@ -240,9 +240,11 @@ def _ingest_with_progress(
 
 @app.command()
 def fetch(
-    source: Annotated[str, typer.Argument(help="Source with a data API: foreignassistance.")],
+    source: Annotated[str, typer.Argument(help="Source with a data API: foreignassistance, acled, ucdp.")],
     country: Annotated[str, typer.Option("--country", help="ISO3 code (or name) of the country to fetch.")],
     base_url: Annotated[str | None, typer.Option("--base-url", help="API address (default: the producer's).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="ACLED: a full pull even within a week of the last.")] = False,
+    version: Annotated[str | None, typer.Option("--version", help="UCDP: dataset version (25.1, 25.0.10).")] = None,
 ) -> None:
     """Download a country's data from a source's API (resuming an interrupted download), then ingest it."""
     with _store() as con:
@@ -258,7 +260,13 @@ def fetch(
             task = progress.add_task("fetch", total=None)
             path, result = _guard(
                 lambda: fetch_and_ingest(
-                    con, source, country, base_url=base_url, progress=lambda n: progress.advance(task, n)
+                    con,
+                    source,
+                    country,
+                    base_url=base_url,
+                    progress=lambda n: progress.advance(task, n),
+                    force=force,
+                    version=version,
                 )
             )
     state = "already loaded" if result.unchanged else f"loaded {result.rows:,} rows"

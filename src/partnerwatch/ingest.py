@@ -24,7 +24,7 @@ from partnerwatch.sources import get_source
 from partnerwatch.sources.base import ParsedFile, ProgressCallback, Source
 from partnerwatch.sources.curated import bundled_folders
 from partnerwatch.sources.table import parse_table
-from partnerwatch.store import SnapshotRecord, downloads_dir, load_snapshot, snapshot_dir
+from partnerwatch.store import SnapshotRecord, downloads_dir, home_dir, load_snapshot, snapshot_dir
 from partnerwatch.store.load import current_snapshot
 
 CHUNK = 1 << 20
@@ -178,7 +178,7 @@ def issues_table(errors: list[DataError]) -> pa.Table:
     )
 
 
-FETCHERS = ("foreignassistance",)
+FETCHERS = ("foreignassistance", "acled", "ucdp")
 
 
 def fetch_and_ingest(
@@ -189,17 +189,42 @@ def fetch_and_ingest(
     base_url: str | None = None,
     policy: RetryPolicy | None = None,
     progress: ProgressCallback | None = None,
+    force: bool = False,
+    version: str | None = None,
 ) -> tuple[Path, IngestResult]:
     """Download one country's data from a source's API into the downloads folder, then ingest it.
 
     A failed download leaves its pages behind so the next run resumes; the
     completed download is the snapshot, like any file the user loads.
     """
+    if source_name == "ucdp":
+        source_name = "ucdp-ged"
     source = get_source(source_name)
     iso3 = crosswalk().lookup_name(country)
     if iso3 is None:
         raise PartnerWatchError.single("unknown-country", f"{country!r} is not in the country crosswalk")
     folder = downloads_dir() / source.name
+    if source.name == "acled":
+        from partnerwatch.sources.acled.fetch import API_BASE, pull_country
+
+        pulled = pull_country(
+            iso3, folder, home_dir(), base_url=base_url or API_BASE, force=force, policy=policy, progress=progress
+        )
+        return pulled.path, ingest(con, source.name, pulled.path)
+    if source.name == "ucdp-ged":
+        from partnerwatch.sources.ucdp.fetch import API_BASE as UCDP_BASE
+        from partnerwatch.sources.ucdp.fetch import DEFAULT_VERSION, pull_ged
+
+        ucdp = pull_ged(
+            iso3,
+            folder,
+            home_dir(),
+            base_url=base_url or UCDP_BASE,
+            version=version or DEFAULT_VERSION,
+            policy=policy,
+            progress=progress,
+        )
+        return ucdp.path, ingest(con, source.name, ucdp.path)
     if source.name == "foreignassistance":
         from partnerwatch.sources.foreignassistance.fetch import API_URL, fetch_country
 

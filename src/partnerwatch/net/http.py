@@ -56,26 +56,40 @@ def safe_url(url: str) -> str:
     return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
+Headers = Mapping[str, str] | Callable[[bool], Mapping[str, str]]
+"""Fixed headers, or a function giving them (``True``: the credentials were refused, renew them)."""
+
+
 def get_json(
     url: str,
     params: Mapping[str, object],
     policy: RetryPolicy,
-    headers: Mapping[str, str] | None = None,
+    headers: Headers | None = None,
     validate: Callable[[Any], object] | None = None,
+    data: Mapping[str, str] | None = None,
 ) -> Any:
-    """GET ``url`` with ``params`` and return the decoded JSON body, retrying what is worth retrying.
+    """GET (or POST ``data`` as a form) and return the decoded JSON body, retrying what is worth retrying.
 
     ``validate`` raises ``ValueError`` for a body of the wrong shape (a
-    truncated or malformed page); such a page is fetched again.
+    truncated or malformed page); such a page is fetched again. A 401 answer
+    asks ``headers`` once for renewed credentials.
     """
-    full = f"{url}?{urllib.parse.urlencode({k: str(v) for k, v in params.items()})}"
-    request_headers = {"Accept": "application/json", "User-Agent": f"partnerwatch/{__version__}"}
-    request_headers.update(headers or {})
+    query = urllib.parse.urlencode({k: str(v) for k, v in params.items()})
+    full = f"{url}?{query}" if query else url
+    body_bytes = urllib.parse.urlencode(data).encode() if data is not None else None
+    renewed = False
+
+    def current_headers(refresh: bool) -> dict[str, str]:
+        base = {"Accept": "application/json", "User-Agent": f"partnerwatch/{__version__}"}
+        extra = headers(refresh) if callable(headers) else (headers or {})
+        return {**base, **extra}
+
+    request_headers = current_headers(False)
     problem = ""
     for attempt in range(policy.attempts):
         retry_after: float | None = None
         try:
-            request = urllib.request.Request(full, headers=request_headers)
+            request = urllib.request.Request(full, data=body_bytes, headers=request_headers)
             with urllib.request.urlopen(request, timeout=policy.timeout) as response:
                 body = response.read()
             try:
@@ -88,6 +102,11 @@ def get_json(
             except ValueError as exc:
                 problem = f"unexpected response ({exc})"
         except urllib.error.HTTPError as exc:
+            if exc.code == 401 and callable(headers) and not renewed:
+                renewed = True
+                request_headers = current_headers(True)
+                log.info("%s: credentials refused; renewed", safe_url(full))
+                continue
             if exc.code not in RETRY_STATUSES:
                 raise PartnerWatchError.single(
                     "fetch-error",

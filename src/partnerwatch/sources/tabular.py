@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -49,3 +50,25 @@ def read_csv_records(
                 "bad-row", f"row has {len(fields)} fields, header has {len(header)}", file=file, row=line
             )
         yield line, dict(zip(header, fields, strict=True))
+
+
+def jsonl_as_csv(text: str, file: str) -> str:
+    """An API download (one JSON event per line) as CSV text with the API's field names as header."""
+    records: list[dict[str, object]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise PartnerWatchError.single("bad-row", f"not a JSON object ({exc.msg})", file=file, row=number) from None
+        if not isinstance(record, dict):
+            raise PartnerWatchError.single("bad-row", "not a JSON object", file=file, row=number)
+        records.append(record)
+    fields = list(dict.fromkeys(key for record in records for key in record))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fields, restval="")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: "" if v is None else v for k, v in record.items()})
+    return out.getvalue()

@@ -38,6 +38,7 @@ from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.acled.actors import classify, classify_many
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
+from partnerwatch.sources.tabular import jsonl_as_csv
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "fatalities")
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y", "%d %b %Y")
@@ -97,6 +98,8 @@ def old_taxonomy() -> dict[tuple[str, str], tuple[str, str | None]]:
 def parse_acled(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
     file = path.name
     text, warnings = cells.decode(cells.read_bytes(path), "utf-8", file)
+    if text.lstrip().startswith("{"):
+        text = jsonl_as_csv(text, file)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [_column(h) for h in next(reader, [])]
     missing = [c for c in REQUIRED if c not in header]

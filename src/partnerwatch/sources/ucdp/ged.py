@@ -23,6 +23,7 @@ from partnerwatch.sources import cells
 from partnerwatch.sources.acled.actors import classify
 from partnerwatch.sources.acled.parse import KEYS, SCHEMA
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
+from partnerwatch.sources.tabular import jsonl_as_csv
 from partnerwatch.sources.ucdp.common import gw_list, read_text, version_rank
 
 REQUIRED = (
@@ -58,7 +59,10 @@ GED_SCHEMA = (
 
 def parse_ged(path: Path, progress: ProgressCallback | None = None, version: str = "") -> ParsedFile:
     file = path.name
-    reader = csv.reader(io.StringIO(read_text(cells.read_bytes(path), file), newline=""))
+    text = read_text(cells.read_bytes(path), file)
+    if text.lstrip().startswith("{"):
+        text = jsonl_as_csv(text, file)
+    reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -92,18 +96,6 @@ def parse_ged(path: Path, progress: ProgressCallback | None = None, version: str
         notes=f"UCDP GED, {len(rows)} events",
         keys={"harm_events": (KEYS, "event_timestamp")},
     )
-
-
-def parse_ged_records(records: list[dict[str, object]], file: str, version: str) -> list[dict[str, object]]:
-    """GED rows from API records (same field names as the CSV)."""
-    errors = ErrorCollector()
-    rows = [
-        row
-        for n, r in enumerate(records, start=1)
-        if (row := _event({k: "" if v is None else str(v) for k, v in r.items()}, file, n, errors, version))
-    ]
-    errors.raise_if_any()
-    return rows
 
 
 def _event(r: dict[str, str], file: str, line: int, errors: ErrorCollector, version: str) -> dict[str, object] | None:
