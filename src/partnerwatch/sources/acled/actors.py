@@ -79,6 +79,8 @@ def rules_for(iso3: str | None) -> tuple[Rule, ...]:
     for name in ([f"{iso3.lower()}.csv"] if iso3 else []) + ["default.csv"]:
         path = files / name
         if not path.is_file():
+            if name == "default.csv":
+                raise FileNotFoundError("actors/default.csv is missing from the package")
             continue
         for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))):
             if row["class"] not in CLASSES:
