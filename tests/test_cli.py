@@ -100,3 +100,14 @@ def test_real_register_through_the_cli(home: Path, shared_data: Path) -> None:
     sheet = run("factsheet", "MLI", home=home).stdout
     assert "| 1 | RUS | Russia | 75.0 |" in sheet
     assert "U.S. rank: 9 published, 10 computed." in sheet
+
+
+@pytest.mark.shared_data
+def test_harm_events_export_and_unidentified_share(home: Path, shared_data: Path) -> None:
+    path = str(shared_data / "acled" / "mali_hdx_1997-2020.csv")
+    assert run("ingest", "acled", path, home=home).returncode == 0
+    exported = run("export", "harm_events", "--country", "MLI", "--format", "csv", home=home).stdout
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert len(rows) == 3990 and all(r["perpetrator_class"] for r in rows)
+    listing = run("sources", home=home).stdout
+    assert "harm_events from acled: 3,990 events; perpetrator unidentified in" in listing

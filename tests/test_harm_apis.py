@@ -257,3 +257,16 @@ def test_ucdp_token_paging_and_resume(
     assert store.execute("SELECT sum(civilian_fatalities), min(event_timestamp) FROM harm_events").fetchall() == [
         (15, 250010)
     ]
+
+
+def test_acled_resumes_after_a_failed_page(account: None, home: Path, tmp_path: Path) -> None:
+    api = Acled([_event(i, 1_650_000_000 + i) for i in range(1, 8)])
+    api.script = {2: ["500"] * 3}
+    policy = RetryPolicy(attempts=3, timeout=5.0, sleep=lambda s: None)
+    with serve(api) as (url, requests):
+        with pytest.raises(PartnerWatchError, match="HTTP 500 after 3 attempts"):
+            pull_country("MLI", tmp_path, home, base_url=url, limit=3, policy=policy)
+        requests.clear()
+        pulled = pull_country("MLI", tmp_path, home, base_url=url, limit=3, policy=policy)
+    assert [r.query["page"] for r in requests if r.path == "/api/acled/read"] == ["2", "3"]
+    assert pulled.records == 7
