@@ -35,6 +35,22 @@ class Figure:
     qualifier: str = ""
     item: str = ""
     rows: tuple[dict[str, object], ...] = field(default_factory=tuple)
+    unavailable: str = ""
+    """Why the figure cannot be computed from the loaded data (then value and rows are empty)."""
+    chart: dict[str, str] = field(default_factory=dict)
+    """How to draw ``rows``: ``{"type": "bar"|"line"|"stacked", "x": col, "y": col, "color": col}``."""
+    family: str = ""
+
+    @property
+    def computed(self) -> bool:
+        return not self.method.startswith("Published figure")
 
     def to_dict(self) -> dict[str, object]:
-        return asdict(self)
+        data = asdict(self)
+        data["rows"] = [{k: _plain(v) for k, v in row.items()} for row in self.rows]
+        return data
+
+
+def _plain(value: object) -> object:
+    """JSON-friendly cell values (dates as ISO text)."""
+    return value.isoformat() if hasattr(value, "isoformat") else value

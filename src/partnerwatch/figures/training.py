@@ -1,0 +1,148 @@
+"""Training figures from the FMTR rows: trainees by program and year, course titles, units trained."""
+
+from __future__ import annotations
+
+import ibis
+
+from partnerwatch.figures.common import unavailable
+from partnerwatch.figures.context import FigureContext
+from partnerwatch.figures.model import Figure
+
+FAMILY = "training"
+METHOD = (
+    "Sum of trainees (quantity) in the Foreign Military Training Report rows; programs grouped by funding"
+    " account ({covered}). Years without a loaded report count as no data, not as zero."
+)
+
+
+def _rows(ctx: FigureContext):  # type: ignore[no-untyped-def]
+    t = ctx.table("training")
+    return t.filter((t.country_iso3 == ctx.iso3) & t.fiscal_year.between(*ctx.period))
+
+
+def _covered(ctx: FigureContext) -> str:
+    t = ctx.table("training_totals")
+    years = sorted({int(r["fiscal_year"]) for r in ctx.rows(t.select("fiscal_year").distinct()) if r["fiscal_year"]})
+    return "reports loaded: " + (", ".join(f"FY{y}" for y in years) if years else "none")
+
+
+def trainees_by_account(ctx: FigureContext) -> Figure:
+    fig_id = f"{ctx.iso3.lower()}-trainees-by-program-{ctx.span}"
+    label = f"Personnel trained by the U.S., by program, {ctx.span}"
+    rows = _rows(ctx)
+    if not ctx.has_rows(rows):
+        return unavailable(fig_id, FAMILY, label, "persons", ctx.span, "no FMTR training rows loaded for this country")
+    program = rows.account.fill_null(rows.program)
+    grouped = (
+        rows.mutate(program_account=program)
+        .group_by("program_account")
+        .aggregate(trainees=rows.quantity.sum())
+        .order_by([ibis.desc("trainees"), "program_account"])
+    )
+    table = tuple(
+        {"program": r["program_account"] or "(program heading lost)", "trainees": int(r["trainees"] or 0)}
+        for r in ctx.rows(grouped)
+    )
+    return Figure(
+        id=fig_id,
+        topic="trainees_by_program",
+        label=label,
+        unit="persons",
+        period=ctx.span,
+        method=METHOD.format(covered=_covered(ctx)),
+        sources=ctx.sources(rows),
+        rows=table,
+        family=FAMILY,
+        value=float(sum(int(str(r["trainees"])) for r in table)),
+        chart={"type": "bar", "x": "trainees", "y": "program", "title": label},
+    )
+
+
+def trainees_by_year(ctx: FigureContext) -> Figure:
+    fig_id = f"{ctx.iso3.lower()}-trainees-by-year-{ctx.span}"
+    label = f"Personnel trained by the U.S., by fiscal year and program, {ctx.span}"
+    rows = _rows(ctx)
+    if not ctx.has_rows(rows):
+        return unavailable(fig_id, FAMILY, label, "persons", ctx.span, "no FMTR training rows loaded for this country")
+    program = rows.account.fill_null(rows.program).fill_null("(unknown)")
+    grouped = (
+        rows.mutate(program_account=program)
+        .group_by(["fiscal_year", "program_account"])
+        .aggregate(trainees=rows.quantity.sum())
+        .order_by(["fiscal_year", "program_account"])
+    )
+    table = tuple(
+        {"fiscal_year": int(r["fiscal_year"]), "program": r["program_account"], "trainees": int(r["trainees"] or 0)}
+        for r in ctx.rows(grouped)
+    )
+    return Figure(
+        id=fig_id,
+        topic="trainees_by_year",
+        label=label,
+        unit="persons",
+        period=ctx.span,
+        method=METHOD.format(covered=_covered(ctx)),
+        sources=ctx.sources(rows),
+        rows=table,
+        family=FAMILY,
+        chart={"type": "stacked", "x": "fiscal_year", "y": "trainees", "color": "program", "title": label},
+    )
+
+
+def course_titles(ctx: FigureContext, account: str = "Peacekeeping Operations") -> Figure:
+    fig_id = f"{ctx.iso3.lower()}-course-titles-{account.lower().replace(' ', '-')}"
+    label = f"Course titles with trainees under {account}"
+    rows = _rows(ctx)
+    rows = rows.filter(rows.account == account)
+    if not ctx.has_rows(rows):
+        return unavailable(fig_id, FAMILY, label, "persons", ctx.span, f"no FMTR rows under {account} for this country")
+    grouped = (
+        rows.group_by(["fiscal_year", "course_title"])
+        .aggregate(trainees=rows.quantity.sum())
+        .order_by(["fiscal_year", "course_title"])
+    )
+    table = tuple(
+        {"fiscal_year": int(r["fiscal_year"]), "course_title": r["course_title"], "trainees": int(r["trainees"] or 0)}
+        for r in ctx.rows(grouped)
+    )
+    return Figure(
+        id=fig_id,
+        topic="training_course_titles",
+        label=label,
+        unit="persons",
+        period=ctx.span,
+        method=f"Trainees per course title and fiscal year, FMTR rows whose program is paid from {account}.",
+        sources=ctx.sources(rows),
+        rows=table,
+        family=FAMILY,
+    )
+
+
+def units_trained(ctx: FigureContext, limit: int = 15) -> Figure:
+    fig_id = f"{ctx.iso3.lower()}-units-trained-{ctx.span}"
+    label = f"Units whose personnel the U.S. trained most, {ctx.span}"
+    rows = _rows(ctx)
+    rows = rows.filter(rows.student_unit.notnull())
+    if not ctx.has_rows(rows):
+        return unavailable(fig_id, FAMILY, label, "persons", ctx.span, "no FMTR rows with a student's unit")
+    grouped = (
+        rows.group_by("student_unit")
+        .aggregate(trainees=rows.quantity.sum(), courses=rows.count())
+        .order_by([ibis.desc("trainees"), "student_unit"])
+        .limit(limit)
+    )
+    table = tuple(
+        {"student_unit": r["student_unit"], "trainees": int(r["trainees"] or 0), "courses": int(r["courses"])}
+        for r in ctx.rows(grouped)
+    )
+    return Figure(
+        id=fig_id,
+        topic="units_trained",
+        label=label,
+        unit="persons",
+        period=ctx.span,
+        method=f"Trainees per student's unit as the FMTR prints it (names are not harmonised), top {limit}.",
+        sources=ctx.sources(rows),
+        rows=table,
+        family=FAMILY,
+    )
