@@ -7,7 +7,9 @@ loading the bundled curated dataset, on first use) and turns coded errors into
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from typing import Annotated, TypeVar
 import duckdb
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from partnerwatch import __version__
@@ -25,8 +27,7 @@ from partnerwatch.countries import crosswalk
 from partnerwatch.errors import DataError, PartnerWatchError
 from partnerwatch.export import FORMATS, export_table
 from partnerwatch.ingest import IngestResult, fetch_and_ingest, ingest, ingest_table, load_bundled
-from partnerwatch.publish.factsheet import build_factsheet
-from partnerwatch.publish.markdown import render_markdown
+from partnerwatch.publish.format import format_value
 from partnerwatch.sources import REGISTRY
 from partnerwatch.store import connect, default_db_path
 from partnerwatch.store.connection import schema_version
@@ -41,7 +42,6 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
-FACTSHEET_FORMATS = ("md",)
 
 
 def _fail(exc: PartnerWatchError) -> None:
@@ -290,33 +290,127 @@ def export(
         err.print(f"Wrote {rows:,} rows to {out_path}", markup=False)
 
 
+def _period(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{4})-(\d{4})", text.strip())
+    if not match or int(match.group(1)) > int(match.group(2)):
+        err.print(f"bad-value: --period {text!r} is not YYYY-YYYY", markup=False)
+        raise typer.Exit(2)
+    return int(match.group(1)), int(match.group(2))
+
+
+def _country(text: str) -> str:
+    code = crosswalk().lookup_name(text)
+    if code is None:
+        err.print(f"unknown-country: {text!r} is not in the country crosswalk", markup=False)
+        raise typer.Exit(2)
+    return code
+
+
+@app.command()
+def figures(
+    iso3: Annotated[str, typer.Argument(help="Country ISO3 code, e.g. MLI.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON: a list of figure objects.")] = False,
+    period: Annotated[str, typer.Option("--period", help="Years, e.g. 2001-2021.")] = "2001-2021",
+) -> None:
+    """Compute every figure for a country (and list the published ones), each with its sources."""
+    from partnerwatch.figures.catalog import computed_figures
+    from partnerwatch.figures.context import FigureContext
+    from partnerwatch.figures.published import published_facts
+
+    code, years = _country(iso3), _period(period)
+    with _store() as con:
+        found = computed_figures(FigureContext.for_duckdb(con, code, years)) + published_facts(con, code)
+    if as_json:
+        sys.stdout.write(json.dumps([f.to_dict() for f in found], indent=1, default=str) + "\n")
+        return
+    table = Table(title=f"Figures for {code}, {years[0]}-{years[1]}")
+    for column in ("id", "label", "value", "period", "sources"):
+        table.add_column(column, overflow="fold")
+    for f in found:
+        value = (
+            f.unavailable
+            and f"not computed: {f.unavailable}"
+            or (format_value(f.value, f.unit, f.qualifier) if f.value is not None else f"{len(f.rows)} rows")
+        )
+        table.add_row(f.id, f.label, value, f.period, ", ".join(str(s.snapshot_id) for s in f.sources))
+    out.print(table)
+
+
 @app.command()
 def factsheet(
-    iso3: Annotated[str, typer.Argument(help="Country ISO3 code, e.g. MLI.")],
-    fmt: Annotated[str | None, typer.Option("--format", help="md (default: from --out's extension).")] = None,
-    out_path: Annotated[Path | None, typer.Option("--out", help="File to write; stdout if omitted.")] = None,
+    iso3: Annotated[str | None, typer.Argument(help="Country ISO3 code, e.g. MLI (omit with --all).")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="md, html, pdf or docx (default: from --out's extension).")
+    ] = None,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="File to write (a folder with --all); stdout if omitted.")
+    ] = None,
+    all_countries: Annotated[bool, typer.Option("--all", help="Every country with data, and an index page.")] = False,
+    period: Annotated[str, typer.Option("--period", help="Years, e.g. 2001-2021.")] = "2001-2021",
 ) -> None:
-    """Produce a country factsheet from the store, every figure footnoted to its source."""
+    """Produce a country factsheet from the store, every figure noted to its source."""
+    from partnerwatch.publish import FORMATS, render
+    from partnerwatch.publish.factsheet import build_factsheet
+
+    years = _period(period)
+    if all_countries:
+        if out_path is None:
+            err.print("missing-value: --all needs --out FOLDER", markup=False)
+            raise typer.Exit(2)
+        _all_factsheets(out_path, fmt or "html", years)
+        return
+    if iso3 is None:
+        err.print("missing-value: give a country (ISO3) or --all", markup=False)
+        raise typer.Exit(2)
     chosen = fmt or (out_path.suffix.lstrip(".").lower() if out_path and out_path.suffix else "md")
     chosen = {"markdown": "md"}.get(chosen, chosen)
-    if chosen not in FACTSHEET_FORMATS:
-        err.print(
-            f"bad-value: factsheet format {chosen!r} is not available; choose from {', '.join(FACTSHEET_FORMATS)}",
-            markup=False,
-        )
+    if chosen not in FORMATS:
+        err.print(f"bad-value: factsheet format {chosen!r} is not one of {', '.join(FORMATS)}", markup=False)
         raise typer.Exit(2)
-    code = crosswalk().lookup_name(iso3)
-    if code is None:
-        err.print(f"unknown-country: {iso3!r} is not in the country crosswalk", markup=False)
+    if chosen in ("pdf", "docx") and out_path is None:
+        err.print(f"missing-value: a {chosen} factsheet needs --out FILE", markup=False)
         raise typer.Exit(2)
+    code = _country(iso3)
     with _store() as con:
-        text = render_markdown(build_factsheet(con, code))
+        data = render(build_factsheet(con, code, years), chosen)
     if out_path is None:
-        sys.stdout.write(text)
+        sys.stdout.write(data.decode("utf-8"))
     else:
         out_path.parent.mkdir(parents=True, exist_ok=True)
-        out_path.write_text(text, encoding="utf-8")
+        out_path.write_bytes(data)
         err.print(f"Wrote the {code} factsheet to {out_path}", markup=False)
+
+
+def _all_factsheets(folder: Path, fmt: str, years: tuple[int, int]) -> None:
+    from partnerwatch.publish import FORMATS, render
+    from partnerwatch.publish.factsheet import build_factsheet
+    from partnerwatch.publish.series import countries_with_data, render_index
+
+    if fmt not in FORMATS:
+        err.print(f"bad-value: factsheet format {fmt!r} is not one of {', '.join(FORMATS)}", markup=False)
+        raise typer.Exit(2)
+    folder.mkdir(parents=True, exist_ok=True)
+    with _store() as con:
+        codes = countries_with_data(con)
+        written = []
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=not err.is_terminal,
+        ) as progress:
+            task = progress.add_task("factsheets", total=len(codes))
+            for code in codes:
+                sheet = build_factsheet(con, code, years)
+                path = folder / f"{code.lower()}.{fmt}"
+                path.write_bytes(render(sheet, fmt))
+                written.append((code, sheet.country, path.name))
+                progress.advance(task)
+    (folder / "index.html").write_text(render_index(written, years), encoding="utf-8")
+    err.print(f"Wrote {len(written)} factsheets and index.html to {folder}", markup=False)
 
 
 def run() -> None:

@@ -7,6 +7,7 @@ a figure into citations.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,9 @@ from ibis.expr.types import Table
 from partnerwatch.figures.model import SourceRef
 
 DEFAULT_PERIOD = (2001, 2021)
+
+# Ibis still calls DuckDB's fetch_arrow_table(), deprecated in DuckDB 2; harmless, and not ours to fix.
+warnings.filterwarnings("ignore", message=r"fetch_arrow_table\(\) is deprecated", category=DeprecationWarning)
 
 
 @dataclass

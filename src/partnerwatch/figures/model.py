@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 
@@ -34,7 +35,7 @@ class Figure:
     value: float | None = None
     qualifier: str = ""
     item: str = ""
-    rows: tuple[dict[str, object], ...] = field(default_factory=tuple)
+    rows: tuple[Mapping[str, object], ...] = field(default_factory=tuple)
     unavailable: str = ""
     """Why the figure cannot be computed from the loaded data (then value and rows are empty)."""
     chart: dict[str, str] = field(default_factory=dict)

@@ -29,6 +29,15 @@ def restrictions_effect(ctx: FigureContext) -> Figure:
         int(r["fiscal_year"]): int(r["x"] or 0)
         for r in ctx.rows(tr.group_by("fiscal_year").aggregate(x=tr.quantity.sum()))
     }
+    if not obligations and not trainees:
+        return unavailable(
+            fig_id,
+            "partnership",
+            label,
+            "usd",
+            "",
+            "no ForeignAssistance.gov country summary or FMTR rows loaded to compare",
+        )
     table = []
     for event in events:
         # A coup after September falls in the next fiscal year.

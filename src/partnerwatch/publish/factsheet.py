@@ -1,8 +1,11 @@
-"""A country factsheet as data: sections of figures, records and notes, before any rendering.
+"""A country factsheet as data: sections of figures, sentences, records and notes, before any rendering.
 
-The section list follows the published factsheets PartnerWatch automates. Each
-renderer (Markdown now; HTML, PDF and DOCX later) walks the same structure, so
-every format carries the same figures and the same citations.
+The sections follow the published factsheets PartnerWatch automates. Each
+section holds figures computed from primary data (Ibis, ``figures/``), the
+published figures of the curated dataset (each a Figure with its citation),
+sentences generated from those figures — a sentence never states a number
+that is not a Figure — and, for some sections, records (incidents, timeline,
+annex). Every renderer (Markdown, HTML, PDF, DOCX) walks the same structure.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from datetime import date
 import duckdb
 
 from partnerwatch.countries import crosswalk
-from partnerwatch.figures.arms import arms_suppliers_by_delivered_tiv
+from partnerwatch.figures.catalog import computed_figures
+from partnerwatch.figures.context import DEFAULT_PERIOD, FigureContext
 from partnerwatch.figures.model import Figure, SourceRef
 from partnerwatch.figures.published import (
     Record,
@@ -23,13 +27,15 @@ from partnerwatch.figures.published import (
     published_facts,
     timeline_events,
 )
+from partnerwatch.figures.reconcile import Reconciliation, reconcile
+from partnerwatch.publish.format import format_value
 
-# Section title -> topics of published facts shown there (order kept). A topic
-# listed in no section still appears, under "Other published figures".
-SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Key figures", ()),
+# Section title -> (computed topics, published topics) shown there, in order.
+SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("Key figures", (), ()),
     (
         "U.S. assistance",
+        ("us_aid_by_year", "us_aid_by_category", "humanitarian_to_security_ratio"),
         (
             "us_aid_by_category",
             "us_aid_reported",
@@ -40,6 +46,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "Security assistance",
+        ("security_assistance_by_program",),
         (
             "security_assistance_by_program",
             "un_mission_support_total",
@@ -49,6 +56,13 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "Arms sales and military spending",
+        (
+            "arms_supplier_ranking",
+            "arms_deliveries_by_year",
+            "us_arms_sales_by_year",
+            "milex_peak",
+            "milex_share_of_government_spending",
+        ),
         (
             "arms_sales_total",
             "dcs_average_per_year",
@@ -61,10 +75,18 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "Foreign military training",
+        ("trainees_by_program", "trainees_by_year", "training_course_titles", "units_trained"),
         ("trainees_total", "trainees_by_program", "training_pko_course_sample", "other_donor_training"),
     ),
+    ("Partnership status: coups, restrictions, sanctions and deployments", ("restrictions_effect",), ()),
     (
         "Civilian harm",
+        (
+            "civilian_fatalities_by_perpetrator",
+            "state_and_allies_civilian_fatalities",
+            "civilian_fatalities_change",
+            "deadliest_civilian_events",
+        ),
         (
             "civilian_fatalities",
             "civilian_harm_events",
@@ -78,11 +100,14 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "children_killed_maimed",
         ),
     ),
-    ("Displacement and humanitarian access", ("idps", "idps_change", "aid_worker_danger_rank", "cmcoord")),
-    ("Partnership status: coups, restrictions, sanctions and deployments", ()),
-    ("Legal obligations annex", ()),
+    (
+        "Displacement and humanitarian access",
+        ("idps_by_year", "dtm_idps", "aid_worker_attacks"),
+        ("idps", "idps_change", "aid_worker_danger_rank", "cmcoord"),
+    ),
+    ("Legal obligations annex", ("treaty_ratifications",), ()),
 )
-# Topics shown as a table (item | value) rather than as sentences.
+# Published topics shown as a table (item | value) rather than as sentences.
 TABLE_TOPICS = frozenset(
     {
         "security_assistance_by_program",
@@ -93,18 +118,6 @@ TABLE_TOPICS = frozenset(
         "dcs_share_by_usml_category",
     }
 )
-# Headline topics for the key-figures box: the first figure of each (curators
-# list the headline figure of a topic first).
-KEY_TOPICS = (
-    "security_assistance_total",
-    "un_mission_support_total",
-    "arms_sales_total",
-    "trainees_total",
-    "milex_peak",
-    "civilian_fatalities",
-    "idps",
-)
-# Titles of the tables built from a topic's rows.
 TABLE_TITLES = {
     "security_assistance_by_program": "U.S. security assistance by program (UN missions excluded)",
     "un_mission_support": "U.S. support to UN missions, by year and item",
@@ -113,23 +126,52 @@ TABLE_TITLES = {
     "training_pko_course_sample": "A sample of course titles under PKO funding, with trainees",
     "dcs_share_by_usml_category": "Share of U.S. arms sales by USML category",
 }
+# Key figures: computed topics first, then published ones (first figure of each topic).
+KEY_COMPUTED = ("state_and_allies_civilian_fatalities", "trainees_by_program", "milex_peak", "idps_by_year")
+KEY_PUBLISHED = (
+    "security_assistance_total",
+    "un_mission_support_total",
+    "arms_sales_total",
+    "trainees_total",
+    "civilian_fatalities",
+)
 # Detail topics whose rows should add up to a published total: (detail, total).
 SUM_CHECKS = (
     ("security_assistance_by_program", "security_assistance_total"),
     ("un_mission_support", "un_mission_support_total"),
     ("trainees_by_program", "trainees_total"),
 )
-TOLERANCE = {"": 0.005, "about": 0.05}
-SUPPLIER_PERIOD = (2001, 2021)
+SUM_TOLERANCE = {"": 0.005, "about": 0.05}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """Narrative text whose every number comes from the figures it cites."""
+
+    text: str
+    figures: tuple[Figure, ...]
+
+    @property
+    def sources(self) -> tuple[SourceRef, ...]:
+        return tuple(dict.fromkeys(s for f in self.figures for s in f.sources))
 
 
 @dataclass
 class Section:
     title: str
-    figures: list[Figure] = field(default_factory=list)
+    computed: list[Figure] = field(default_factory=list)
+    published: list[Figure] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     record_kind: str = ""
-    empty_reason: str = ""
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [f for f in self.computed if not f.unavailable] + self.published
+
+    @property
+    def empty(self) -> bool:
+        return not self.figures and not self.records and not self.sentences
 
 
 @dataclass
@@ -137,64 +179,149 @@ class Factsheet:
     iso3: str
     country: str
     generated: date
+    period: tuple[int, int]
     sections: list[Section]
+    reconciliations: list[Reconciliation]
     notes: list[str]
+    unavailable: list[Figure]
     snapshots: list[tuple[int, str, str, str, str]]
 
     @property
     def has_data(self) -> bool:
-        return any(s.figures or s.records for s in self.sections)
+        return any(not s.empty for s in self.sections)
+
+    @property
+    def vintage(self) -> str:
+        """The data's vintage: the releases of the snapshots used."""
+        releases = sorted({f"{source} {release}" for _i, source, _c, release, _s in self.snapshots if release})
+        return "; ".join(releases) or "no dated releases"
+
+    def all_figures(self) -> list[Figure]:
+        return [f for s in self.sections for f in s.computed + s.published]
 
 
-def build_factsheet(con: duckdb.DuckDBPyConnection, iso3: str) -> Factsheet:
-    facts = published_facts(con, iso3)
-    by_topic = facts_by_topic(facts)
-    placed: set[str] = set()
+def build_factsheet(con: duckdb.DuckDBPyConnection, iso3: str, period: tuple[int, int] = DEFAULT_PERIOD) -> Factsheet:
+    ctx = FigureContext.for_duckdb(con, iso3, period)
+    computed = computed_figures(ctx)
+    published = published_facts(con, iso3)
+    by_computed = facts_by_topic(computed)
+    by_published = facts_by_topic(published)
     sections: list[Section] = []
-    for title, topics in SECTIONS:
+    placed: set[str] = set()
+    for title, computed_topics, published_topics in SECTIONS:
         section = Section(title)
-        for topic in topics:
-            section.figures.extend(by_topic.get(topic, []))
+        for topic in computed_topics:
+            section.computed.extend(by_computed.get(topic, []))
+        for topic in published_topics:
+            section.published.extend(by_published.get(topic, []))
             placed.add(topic)
         sections.append(section)
-    sections[0].figures = _key_figures(by_topic)
-    notes = _sum_notes(by_topic)
+    key = sections[0]
+    key.computed = [f for t in KEY_COMPUTED for f in by_computed.get(t, [])[:1] if not f.unavailable]
+    key.published = [f for t in KEY_PUBLISHED for f in by_published.get(t, [])[:1] if f.value is not None]
+    _narrate(sections, by_computed, crosswalk().name(iso3))
 
-    arms = next(s for s in sections if s.title.startswith("Arms sales"))
-    ranking = arms_suppliers_by_delivered_tiv(con, iso3, *SUPPLIER_PERIOD)
-    if ranking is not None:
-        arms.figures.append(ranking)
-        notes.extend(_ranking_notes(ranking, by_topic.get("arms_supplier_rank", [])))
-
-    harm = next(s for s in sections if s.title == "Civilian harm")
+    harm = _section(sections, "Civilian harm")
     harm.records, harm.record_kind = documented_incidents(con, iso3), "incidents"
-    status = next(s for s in sections if s.title.startswith("Partnership status"))
+    status = _section(sections, "Partnership status")
     status.records, status.record_kind = timeline_events(con, iso3), "timeline"
-    annex = sections[-1]
+    annex = _section(sections, "Legal obligations annex")
     annex.records, annex.record_kind = legal_annex(con, iso3), "annex"
-
-    leftovers = [f for f in facts if f.topic not in placed]
+    leftovers = [f for f in published if f.topic not in placed]
     if leftovers:
-        sections.insert(-1, Section("Other published figures", leftovers))
-    for section in sections:
-        if not section.figures and not section.records:
-            section.empty_reason = "No data loaded for this section."
+        sections.insert(-1, Section("Other published figures", published=leftovers))
+
     snapshots = [
         (int(r[0]), r[1], r[2], r[3] or "", r[4])
         for r in con.execute(
             "SELECT id, source, citation, release, sha256 FROM snapshots WHERE superseded_by IS NULL ORDER BY id"
         ).fetchall()
     ]
-    return Factsheet(iso3, crosswalk().name(iso3), date.today(), sections, notes, snapshots)
+    return Factsheet(
+        iso3=iso3,
+        country=crosswalk().name(iso3),
+        generated=date.today(),
+        period=period,
+        sections=sections,
+        reconciliations=reconcile(published, computed),
+        notes=_sum_notes(by_published),
+        unavailable=[f for f in computed if f.unavailable],
+        snapshots=snapshots,
+    )
 
 
-def _key_figures(by_topic: dict[str, list[Figure]]) -> list[Figure]:
-    picked = []
-    for topic in KEY_TOPICS:
-        figures = [f for f in by_topic.get(topic, []) if f.value is not None]
-        if figures:
-            picked.append(figures[0])
-    return picked
+def _section(sections: list[Section], prefix: str) -> Section:
+    return next(s for s in sections if s.title.startswith(prefix))
+
+
+def _narrate(sections: list[Section], figures: dict[str, list[Figure]], country: str) -> None:
+    """Sentences from computed figures: every number in them is a figure's value."""
+
+    def first(topic: str) -> Figure | None:
+        return next((f for f in figures.get(topic, []) if not f.unavailable), None)
+
+    aid = first("us_aid_by_year")
+    if aid is not None:
+        rows = [r for r in aid.rows if r["transaction_type"] == "Obligations"]
+        if rows:
+            last = rows[-1]
+            _section(sections, "U.S. assistance").sentences.append(
+                Sentence(
+                    f"In FY{last['fiscal_year']} the U.S. obligated"
+                    f" {format_value(float(str(last['amount_usd'])), 'usd')} in foreign assistance to {country}.",
+                    (aid,),
+                )
+            )
+    ratio = first("humanitarian_to_security_ratio")
+    if ratio is not None and ratio.value is not None:
+        _section(sections, "U.S. assistance").sentences.append(
+            Sentence(
+                f"In {ratio.period} humanitarian and health assistance was {ratio.value:g} times peace and security"
+                " assistance.",
+                (ratio,),
+            )
+        )
+    ranking = first("arms_supplier_ranking")
+    if ranking is not None and ranking.rows:
+        top = ranking.rows[0]
+        us = next((r for r in ranking.rows if r["supplier_iso3"] == "USA"), None)
+        rank = (
+            f"; the United States ranked {us['rank']} of {len(ranking.rows)}"
+            if us
+            else "; the United States delivered none"
+        )
+        _section(sections, "Arms sales").sentences.append(
+            Sentence(
+                f"{top['supplier']} delivered the largest volume of major arms to {country} in {ranking.period}{rank}.",
+                (ranking,),
+            )
+        )
+    trainees = first("trainees_by_program")
+    if trainees is not None and trainees.value is not None and trainees.rows:
+        _section(sections, "Foreign military training").sentences.append(
+            Sentence(
+                f"The Foreign Military Training Reports loaded record {trainees.value:,.0f} personnel from {country}"
+                f" trained by the U.S. in {trainees.period}, most under {trainees.rows[0]['program']}.",
+                (trainees,),
+            )
+        )
+    allies = first("state_and_allies_civilian_fatalities")
+    if allies is not None and allies.value is not None:
+        _section(sections, "Civilian harm").sentences.append(
+            Sentence(
+                f"ACLED records {allies.value:,.0f} people killed in civilian-targeting events by {country}'s forces"
+                f" and their allies in {allies.period} ({allies.item}).",
+                (allies,),
+            )
+        )
+    idps = first("idps_by_year")
+    if idps is not None and idps.value is not None:
+        _section(sections, "Displacement").sentences.append(
+            Sentence(
+                f"IDMC counted {idps.value:,.0f} people displaced by conflict and violence at the end of {idps.item}.",
+                (idps,),
+            )
+        )
 
 
 def _sum_notes(by_topic: dict[str, list[Figure]]) -> list[str]:
@@ -206,48 +333,17 @@ def _sum_notes(by_topic: dict[str, list[Figure]]) -> list[str]:
         periods = {f.period for f in rows}
         added = sum(f.value or 0 for f in rows)
         for target in by_topic.get(total, []):
-            if target.value is None or target.period not in periods | {_span(periods)}:
+            if target.value is None or target.period not in periods:
                 continue
-            tolerance = TOLERANCE.get(target.qualifier, 0.05)
+            tolerance = SUM_TOLERANCE.get(target.qualifier, 0.05)
             gap = abs(added - target.value) / target.value if target.value else 0.0
             if gap > tolerance:
                 notes.append(
-                    f"The {len(rows)} rows of '{detail}' add up to {added:,.0f}, but the published"
-                    f" total '{target.label}' ({target.period}) is {target.value:,.0f}: a"
-                    f" {gap:.0%} difference, beyond the {tolerance:.1%} tolerance."
+                    f"The {len(rows)} published rows of '{detail}' add up to {added:,.0f}, but the published total"
+                    f" '{target.label}' ({target.period}) is {target.value:,.0f}: a {gap:.0%} difference, beyond"
+                    f" the {tolerance:.1%} tolerance."
                 )
     return notes
-
-
-def _span(periods: set[str]) -> str:
-    years = sorted(int(p[:4]) for p in periods if p[:4].isdigit())
-    return f"{years[0]}-{years[-1]}" if years else ""
-
-
-def _ranking_notes(computed: Figure, published: list[Figure]) -> list[str]:
-    if not published:
-        return []
-    order = [f.item for f in sorted(published, key=lambda f: f.value or 0)]
-    names = {r["supplier_iso3"]: str(r["supplier"]) for r in computed.rows}
-    walk = crosswalk()
-    mine = [str(r["supplier_iso3"]) for r in computed.rows]
-    theirs = [walk.lookup_name(name) or name for name in order]
-    top = mine[: len(theirs)]
-    if top == theirs:
-        return [f"The published supplier ranking matches the register for {computed.period}."]
-    us_rank = next((i for i, code in enumerate(mine, start=1) if code == "USA"), None)
-    us_published = next((int(f.value or 0) for f in published if walk.lookup_name(f.item) == "USA"), None)
-    us_note = (
-        f" U.S. rank: {us_published} published, {us_rank} computed."
-        if us_rank is not None and us_published is not None
-        else ""
-    )
-    return [
-        f"Published supplier ranking (period not stated): {', '.join(order)}. Computed from the"
-        f" loaded SIPRI register for {computed.period}: {', '.join(names.get(c, c) for c in top)}."
-        f"{us_note} The two differ; SIPRI revises the register between releases and the published"
-        " period is unknown."
-    ]
 
 
 def cite(source: SourceRef) -> str:

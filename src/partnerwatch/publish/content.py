@@ -1,0 +1,150 @@
+"""What every renderer shares: numbered notes, figure tables as text, and figure lines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from partnerwatch.figures.model import Figure, SourceRef
+from partnerwatch.figures.published import Record
+from partnerwatch.publish.factsheet import TABLE_TITLES, TABLE_TOPICS, Section, cite
+from partnerwatch.publish.format import format_period, format_value
+
+
+class Notes:
+    """Numbered notes, one per distinct citation, in order of first use."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def numbers(self, sources: tuple[SourceRef, ...] | list[SourceRef]) -> list[int]:
+        found: list[int] = []
+        for source in sources:
+            text = cite(source) + (f" <{source.url}>" if source.url else "")
+            if text not in self._index:
+                self.texts.append(text)
+                self._index[text] = len(self.texts)
+            if self._index[text] not in found:
+                found.append(self._index[text])
+        return found
+
+
+def cell(column: str, value: object) -> str:
+    """A table cell as a reader expects it, from the column's name and its value."""
+    if value is None:
+        return "–"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float | int):
+        if column.endswith("_usd"):
+            return f"${value:,.0f}"
+        if column.endswith("tiv_millions"):
+            return f"{value:,.2f}"
+        if column in ("percent",):
+            return f"{value:g}%"
+        if column in ("fiscal_year", "year", "rank"):
+            return str(value)
+        if isinstance(value, float) and not value.is_integer():
+            return f"{value:,.2f}"
+        return f"{int(value):,}"
+    return str(value)
+
+
+def header(column: str) -> str:
+    return column.replace("_usd", " (US$)").replace("_iso3", "").replace("_", " ").capitalize()
+
+
+def computed_tables(section: Section) -> list[Figure]:
+    """Computed figures of a section shown as tables (none in the key-figures box)."""
+    if section.title == "Key figures":
+        return []
+    return [f for f in section.computed if not f.unavailable and f.rows]
+
+
+def figure_table(figure: Figure) -> tuple[list[str], list[list[str]]]:
+    """A computed figure's rows as (headers, text rows)."""
+    columns = list(figure.rows[0]) if figure.rows else []
+    return [header(c) for c in columns], [[cell(c, row[c]) for c in columns] for row in figure.rows]
+
+
+def published_tables(section: Section) -> list[tuple[str, list[Figure], list[str], list[list[str]]]]:
+    """Published figures of a section that read as tables: (title, figures, headers, rows)."""
+    grouped: dict[str, list[Figure]] = {}
+    for figure in section.published:
+        if figure.topic in TABLE_TOPICS:
+            grouped.setdefault(figure.topic, []).append(figure)
+    tables = []
+    for topic, figures in grouped.items():
+        first = figures[0]
+        by_period = len({f.period for f in figures}) > 1
+        detailed = len({f.label for f in figures}) > 1
+        title = TABLE_TITLES.get(topic, first.label)
+        if not by_period and first.period:
+            title += f", {format_period(first.period)}"
+        headers = (["Period"] if by_period else []) + ["Item"] + (["Detail"] if detailed else []) + ["Value"]
+        rows = []
+        for f in figures:
+            row = [format_period(f.period)] if by_period else []
+            row.append(f.item)
+            if detailed:
+                row.append(f.label)
+            row.append(format_value(f.value, f.unit, f.qualifier, exact=True))
+            rows.append(row)
+        tables.append((title, figures, headers, rows))
+    return tables
+
+
+def figure_line(figure: Figure) -> str:
+    """One published or computed single-value figure as a sentence fragment (without its note marks)."""
+    value = format_value(figure.value, figure.unit, figure.qualifier)
+    period = format_period(figure.period)
+    text = figure.label
+    if value:
+        text += f": {value}"
+    if figure.item and figure.computed and figure.item not in text:
+        text += f" ({figure.item})"
+    elif period and period not in text:
+        text += f" ({period})"
+    return text
+
+
+def single_values(section: Section) -> list[Figure]:
+    """Figures of a section shown as lines: published non-table figures and computed values without rows.
+
+    In the key-figures box every figure is a line, tables included (by their headline value).
+    """
+    key = section.title == "Key figures"
+    computed = [f for f in section.computed if not f.unavailable and (key or not f.rows) and f.value is not None]
+    published = [f for f in section.published if f.topic not in TABLE_TOPICS]
+    return computed + published
+
+
+def record_line(kind: str, fields: dict[str, object]) -> str:
+    if kind == "incidents":
+        when = fields["period"] or fields["date_start"] or "date not given"
+        place = f" — {fields['place']}" if fields["place"] else ""
+        killed = f" Killed: {fields['killed']}." if fields["killed"] is not None else ""
+        who = f" Perpetrator: {fields['perpetrator']}." if fields["perpetrator"] else ""
+        return f"{when}{place}. {fields['description']}.{who}{killed}"
+    if kind == "timeline":
+        raw = str(fields["date"])
+        when = {"year": raw[:4], "month": raw[:7]}.get(str(fields["date_precision"]), raw)
+        line = f"{when} ({fields['kind']}): {fields['title']}."
+        if fields["description"]:
+            line += f" {fields['description']}."
+        if fields["effect_on_us_assistance"]:
+            line += f" Effect on U.S. assistance: {fields['effect_on_us_assistance']}."
+        return line
+    return f"{fields['name']} ({fields['instrument_type']})"
+
+
+def records_by_group(section: Section) -> list[tuple[str, list[Record]]]:
+    """Records grouped for display: annex entries by area, others in one group."""
+    if section.record_kind != "annex":
+        return [("", section.records)] if section.records else []
+    groups: dict[str, list[Record]] = {}
+    for record in section.records:
+        groups.setdefault(str(record.fields["area"]), []).append(record)
+    return list(groups.items())

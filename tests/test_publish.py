@@ -1,0 +1,83 @@
+"""The factsheet formats looked at the way a reader would: pages, charts, tables, links."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+from docx import Document
+from PIL import Image
+
+from partnerwatch.figures.catalog import computed_figures
+from partnerwatch.figures.context import FigureContext
+from partnerwatch.ingest import ingest, load_bundled
+from partnerwatch.publish import render
+from partnerwatch.publish.factsheet import build_factsheet
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def mali(store: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    load_bundled(store)
+    ingest(store, "sipri-transfers", DATA / "sipri" / "register_small.csv")
+    ingest(store, "acled", DATA / "acled" / "current_export.csv")
+    ingest(store, "acled", DATA / "acled" / "old_taxonomy.csv")
+    return store
+
+
+def test_figures_carry_sources_or_say_why_not(mali: duckdb.DuckDBPyConnection) -> None:
+    figures = computed_figures(FigureContext.for_duckdb(mali, "MLI", (2001, 2022)))
+    for figure in figures:
+        assert figure.unavailable or figure.sources, figure.id
+        assert bool(figure.unavailable) != bool(figure.rows or figure.value is not None), figure.id
+    by_id = {f.id: f for f in figures}
+    ranking = by_id["mli-arms-suppliers-2001-2022"]
+    assert [(r["supplier_iso3"], r["tiv_millions"]) for r in ranking.rows] == [("RUS", 20.0), ("BGR", 2.0)]
+    allies = by_id["mli-state-and-allies-civilian-fatalities-2001-2022"]
+    assert (allies.value, allies.item) == (300.0, "2 events")  # Malian forces at Moura; GATIA, 0 killed
+    assert "no ForeignAssistance.gov data" in by_id["mli-us-aid-by-year-2001-2022"].unavailable
+
+
+def test_html_is_self_contained_with_accessible_charts(mali: duckdb.DuckDBPyConnection) -> None:
+    html = render(build_factsheet(mali, "MLI", (2001, 2022)), "html").decode("utf-8")
+    assert "<script" not in html and "<link" not in html and "@import" not in html
+    assert not re.search(r"""(src|href)=["']https?:""", html)
+    charts = re.findall(r'<svg role="img" aria-label="([^"]+)"', html)
+    assert any(label.startswith("Arms suppliers ranked by delivered volume") for label in charts)
+    assert any(label.startswith("Fatalities in civilian-targeting events") for label in charts)
+    assert '<li id="n1">' in html and "Data notes" in html
+
+
+def test_docx_has_headings_and_real_tables(mali: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = tmp_path / "mali.docx"
+    path.write_bytes(render(build_factsheet(mali, "MLI", (2001, 2022)), "docx"))
+    document = Document(str(path))
+    headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    assert "Civilian harm" in headings and "Data notes" in headings and "Legal obligations annex" in headings
+    texts = [[cell.text for cell in table.rows[0].cells] for table in document.tables]
+    assert ["Item", "Value"] in texts  # the published security-assistance table
+    assert ["Rank", "Supplier", "Supplier", "Tiv millions", "Order years"] in texts
+    assert len(document.inline_shapes) >= 2  # charts as pictures
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm is not installed")
+def test_pdf_pages_and_charts(mali: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = tmp_path / "mali.pdf"
+    path.write_bytes(render(build_factsheet(mali, "MLI", (2001, 2022)), "pdf"))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    assert pages >= 10
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(path), str(tmp_path / "p")], check=True)
+    images = sorted(tmp_path.glob("p-*.png"))
+    assert len(images) == pages
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    assert "page 2 of" in text and "Data vintage" in text
+    chart_page = next(i for i, page in enumerate(text.split("\f")) if "Arms suppliers ranked by delivered" in page)
+    with Image.open(images[chart_page]) as image:
+        dark = sum(image.convert("L").histogram()[:200])
+    assert dark > 500  # a drawn chart, not a blank page
