@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from partnerwatch.errors import DataError, PartnerWatchError
+from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 
 
@@ -19,18 +19,34 @@ def read_csv_records(
     encoding: str = "utf-8",
     optional_trailing: Sequence[str] = (),
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) for each data row; header and row width are checked.
+    """Yield (line number, row) for each data row of a CSV file; see ``csv_records``."""
+    text, _warnings = cells.decode(cells.read_bytes(path), encoding, path.name)
+    yield from csv_records(text, path.name, required, optional_trailing=optional_trailing)
 
-    ``optional_trailing`` names trailing columns a row may leave out (a ragged
-    row): they read as empty. Any other width mismatch is a ``bad-row``.
+
+def csv_records(
+    text: str,
+    file: str,
+    required: Sequence[str],
+    *,
+    optional_trailing: Sequence[str] = (),
+    errors: ErrorCollector | None = None,
+    skip: Callable[[dict[str, str]], bool] | None = None,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (first physical line, row) for each data row; the header and every row's width are checked.
+
+    Line numbers are physical lines, so a quoted field with line breaks still
+    points at the line where its row starts. ``optional_trailing`` names
+    trailing columns a row may leave out (a ragged row): they read as empty.
+    Any other width mismatch is a ``bad-row``: raised at once, or collected in
+    ``errors`` (and the row skipped) when given. ``skip`` drops rows such as an
+    HXL hashtag row.
     """
-    file = path.name
-    text, _warnings = cells.decode(cells.read_bytes(path), encoding, file)
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
         raise PartnerWatchError.single("empty-file", "the file is empty", file=file)
-    header = [h.strip() for h in header]
+    header = [h.strip().lstrip("\ufeff") for h in header]
     missing = [name for name in required if name not in header]
     if missing:
         raise PartnerWatchError(
@@ -46,10 +62,17 @@ def read_csv_records(
         if 0 < short <= len(optional_trailing) and all(name in optional_trailing for name in header[len(fields) :]):
             fields = fields + [""] * short
         if len(fields) != len(header):
-            raise PartnerWatchError.single(
+            problem = DataError(
                 "bad-row", f"row has {len(fields)} fields, header has {len(header)}", file=file, row=line
             )
-        yield line, dict(zip(header, fields, strict=True))
+            if errors is None:
+                raise PartnerWatchError(problem)
+            errors.add(problem)
+            continue
+        record = dict(zip(header, fields, strict=True))
+        if skip is not None and skip(record):
+            continue
+        yield line, record
 
 
 def jsonl_as_csv(text: str, file: str) -> str:

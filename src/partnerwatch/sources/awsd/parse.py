@@ -9,8 +9,6 @@ and day are all given; ``year`` and ``month`` are kept in any case.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 from pathlib import Path
@@ -22,6 +20,7 @@ from partnerwatch.countries import crosswalk
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
+from partnerwatch.sources.tabular import csv_records
 
 REQUIRED = (
     "Incident ID",
@@ -102,35 +101,20 @@ def _coordinate(value: str, limit: float) -> float | None:
     return number if -limit <= number <= limit else None
 
 
+def _is_hxl_row(record: dict[str, str]) -> bool:
+    return record["Incident ID"].startswith("#")
+
+
 def parse_awsd(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
     file = path.name
     text, warnings = cells.decode(cells.read_bytes(path), "utf-8", file)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise PartnerWatchError(
-            [DataError("missing-column", "column not in header", file=file, row=1, field=m) for m in missing]
-        )
     walk = crosswalk()
     errors = ErrorCollector()
     rows: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     mangled = 0
     reused: list[DataError] = []
-    last = 1
-    for fields in reader:
-        line, last = last + 1, reader.line_num
-        if not any(f.strip() for f in fields):
-            continue
-        if len(fields) != len(header):
-            errors.add(
-                DataError("bad-row", f"row has {len(fields)} fields, header has {len(header)}", file=file, row=line)
-            )
-            continue
-        r = dict(zip(header, fields, strict=True))
-        if r["Incident ID"].startswith("#"):
-            continue  # HXL hashtag row
+    for line, r in csv_records(text, file, REQUIRED, errors=errors, skip=_is_hxl_row):
         found: list[DataError] = []
         code, name = r["Country Code"].strip(), r["Country"].strip()
         iso3 = walk.lookup_iso2(code) if code else (walk.lookup_name(name, "awsd") if name else "XXX")

@@ -10,8 +10,6 @@ in ``supporting_iso3``.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,6 +17,7 @@ import pyarrow as pa
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
+from partnerwatch.sources.tabular import csv_records
 from partnerwatch.sources.ucdp.common import gw_list, read_text
 
 SCHEMA = pa.schema(
@@ -88,27 +87,11 @@ def parse_acd(path: Path, progress: ProgressCallback | None = None) -> ParsedFil
 
 def _parse(path: Path, dataset: str, required: tuple[str, ...], progress: ProgressCallback | None) -> ParsedFile:
     file = path.name
-    reader = csv.reader(io.StringIO(read_text(cells.read_bytes(path), file), newline=""))
-    header = [h.strip() for h in next(reader, [])]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise PartnerWatchError(
-            [DataError("missing-column", "column not in header", file=file, row=1, field=m) for m in missing]
-        )
+    text = read_text(cells.read_bytes(path), file)
     errors = ErrorCollector()
     rows: list[dict[str, object]] = []
     versions: set[str] = set()
-    last = 1
-    for fields in reader:
-        line, last = last + 1, reader.line_num
-        if not any(f.strip() for f in fields):
-            continue
-        if len(fields) != len(header):
-            errors.add(
-                DataError("bad-row", f"row has {len(fields)} fields, header has {len(header)}", file=file, row=line)
-            )
-            continue
-        r = dict(zip(header, fields, strict=True))
+    for line, r in csv_records(text, file, required, errors=errors):
         found: list[DataError] = []
         located = gw_list(r["gwno_loc"], file, line, "gwno_loc")
         supporters = gw_list(r["gwno_a_2nd"], file, line, "gwno_a_2nd")

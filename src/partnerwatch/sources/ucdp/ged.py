@@ -11,8 +11,6 @@ release replaces the older one (``event_timestamp`` holds the version rank).
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from partnerwatch.sources import cells
 from partnerwatch.sources.acled.actors import classify
 from partnerwatch.sources.acled.parse import KEYS, SCHEMA
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
-from partnerwatch.sources.tabular import jsonl_as_csv
+from partnerwatch.sources.tabular import csv_records, jsonl_as_csv
 from partnerwatch.sources.ucdp.common import gw_list, read_text, version_rank
 
 REQUIRED = (
@@ -62,26 +60,9 @@ def parse_ged(path: Path, progress: ProgressCallback | None = None, version: str
     text = read_text(cells.read_bytes(path), file)
     if text.lstrip().startswith("{"):
         text = jsonl_as_csv(text, file)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise PartnerWatchError(
-            [DataError("missing-column", "column not in header", file=file, row=1, field=m) for m in missing]
-        )
     errors = ErrorCollector()
     rows: list[dict[str, object]] = []
-    last = 1
-    for fields in reader:
-        line, last = last + 1, reader.line_num
-        if not any(f.strip() for f in fields):
-            continue
-        if len(fields) != len(header):
-            errors.add(
-                DataError("bad-row", f"row has {len(fields)} fields, header has {len(header)}", file=file, row=line)
-            )
-            continue
-        r = dict(zip(header, fields, strict=True))
+    for line, r in csv_records(text, file, REQUIRED, errors=errors):
         row = _event(r, file, line, errors, version or r.get("version", ""))
         if row is not None:
             rows.append(row)
