@@ -43,9 +43,11 @@ def main() -> None:
             render(sheet, fmt, charts)
             times.append(time.perf_counter() - start)
         total = time.perf_counter() - start_all
-        print(f"{fmt}: {len(codes)} factsheets in {total:.1f} s ({len(codes) / total:.2f}/s);"
-              f" median {statistics.median(times):.2f} s, max {max(times):.2f} s;"
-              f" charts {chart_time / total:.0%} of the time")
+        print(
+            f"{fmt}: {len(codes)} factsheets in {total:.1f} s ({len(codes) / total:.2f}/s);"
+            f" median {statistics.median(times):.2f} s, max {max(times):.2f} s;"
+            f" charts {chart_time / total:.0%} of the time"
+        )
     assert chart_module  # the chart engine is part of what is measured
 
 

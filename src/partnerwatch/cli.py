@@ -413,6 +413,22 @@ def _all_factsheets(folder: Path, fmt: str, years: tuple[int, int]) -> None:
     err.print(f"Wrote {len(written)} factsheets and index.html to {folder}", markup=False)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web explorer and JSON API (OpenAPI docs at /docs) over the store, opened read-only."""
+    import uvicorn
+
+    from partnerwatch.web import create_app
+
+    with _store():
+        pass  # create, migrate and seed the store once before opening it read-only
+    err.print(f"PartnerWatch on http://{host}:{port}/ (API docs at /docs)", markup=False)
+    uvicorn.run(create_app(default_db_path()), host=host, port=port, log_level="warning")
+
+
 def run() -> None:
     """Console-script entry point: coded errors are handled per command; anything else is a bug.
 

@@ -48,7 +48,7 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str, country: str | None =
 
 def write_table(data: pa.Table, fmt: str, sink: BinaryIO) -> None:
     if fmt == "csv":
-        pacsv.write_csv(_flatten_lists(data), sink)
+        pacsv.write_csv(flatten_lists(data), sink)
     elif fmt == "json":
         rows = data.to_pylist()
         sink.write(json.dumps(rows, default=_json_default, ensure_ascii=False, indent=1).encode("utf-8"))
@@ -79,7 +79,7 @@ def export_table(
     return int(data.num_rows)
 
 
-def _flatten_lists(data: pa.Table) -> pa.Table:
+def flatten_lists(data: pa.Table) -> pa.Table:
     """CSV has no lists: ``delivery_years`` [2018, 2019] is written as ``2018;2019`` as SIPRI does."""
     for i, column in enumerate(data.schema):
         if pa.types.is_list(column.type):

@@ -32,11 +32,34 @@ def _title(text: str) -> str:
 
 
 def chart_for(figure: Figure) -> Chart | None:
-    """The chart a figure asks for, or None if it asks for none or has no rows."""
+    """The chart a figure asks for as inline SVG, or None if it asks for none or has no rows."""
+    spec = chart_spec(figure)
+    if spec is None:
+        return None
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(spec)
+    description = describe(figure)
+    svg = re.sub(r"<svg ", f'<svg role="img" aria-label="{_attr(description)}" ', svg, count=1)
+    return Chart(figure.id, svg, description)
+
+
+def describe(figure: Figure) -> str:
+    """A one-sentence text equivalent of a figure's chart."""
+    spec = figure.chart
+    x, y = spec.get("x", ""), spec.get("y", "")
+    horizontal = spec.get("type", "bar") == "bar" and x not in ("year", "fiscal_year")
+    value, category = (x, y) if horizontal else (y, x)
+    return _describe(figure, value, category)
+
+
+def chart_spec(figure: Figure, *, interactive: bool = False) -> dict[str, object] | None:
+    """The Vega-Lite specification of a figure's chart (with tooltips when ``interactive``)."""
     if not figure.chart or not figure.rows or figure.unavailable:
         return None
+    import json
+
     import altair as alt
-    import vl_convert as vlc
 
     spec = figure.chart
     x, y, color = spec.get("x", ""), spec.get("y", ""), spec.get("color", "")
@@ -65,11 +88,13 @@ def chart_for(figure: Figure) -> Chart | None:
     encodings: dict[str, object] = {"x": enc_cat, "y": enc_q} if not horizontal else {"x": enc_q, "y": enc_cat}
     if color:
         encodings["color"] = alt.Color(f"{color}:N", title=color.replace("_", " "))
+    if interactive:
+        encodings["tooltip"] = [
+            alt.Tooltip(f"{c}:{'Q' if c == quantitative else 'N'}") for c in (category, quantitative, color) if c
+        ]
     chart = mark.encode(**encodings).configure(font="DejaVu Sans").configure_view(stroke=None)
-    svg = vlc.vegalite_to_svg(chart.to_json())
-    description = _describe(figure, quantitative, category)
-    svg = re.sub(r"<svg ", f'<svg role="img" aria-label="{_attr(description)}" ', svg, count=1)
-    return Chart(figure.id, svg, description)
+    result: dict[str, object] = json.loads(chart.to_json())
+    return result
 
 
 def _describe(figure: Figure, value: str, category: str) -> str:

@@ -22,7 +22,7 @@ from partnerwatch.publish.content import (
     records_by_group,
     single_values,
 )
-from partnerwatch.publish.factsheet import Factsheet, Section
+from partnerwatch.publish.factsheet import Factsheet, Section, cite
 
 
 @dataclass
@@ -37,6 +37,8 @@ class Block:
     rows: list[list[str]] = field(default_factory=list)
     method: str = ""
     items: list[tuple[str, list[int]]] = field(default_factory=list)
+    figure_id: str = ""
+    cite: str = ""
 
 
 def blocks_for(section: Section, notes: Notes, charts: dict[str, Chart]) -> list[Block]:
@@ -51,7 +53,18 @@ def blocks_for(section: Section, notes: Notes, charts: dict[str, Chart]) -> list
         if chart is not None:
             blocks.append(Block("chart", figure.label, marks, chart=chart, method=figure.method))
         headers, rows = figure_table(figure)
-        blocks.append(Block("table", figure.label, marks, headers=headers, rows=rows, method=figure.method))
+        blocks.append(
+            Block(
+                "table",
+                figure.label,
+                marks,
+                headers=headers,
+                rows=rows,
+                method=figure.method,
+                figure_id=figure.id,
+                cite="; ".join(cite(s) for s in figure.sources),
+            )
+        )
     for title, figures, headers, rows in published_tables(section):
         blocks.append(
             Block("table", title, notes.numbers([s for f in figures for s in f.sources]), headers=headers, rows=rows)

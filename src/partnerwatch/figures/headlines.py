@@ -1,0 +1,43 @@
+"""Headline figures for every country at once (the explorer's home page): three grouped queries, not 200 factsheets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ibis
+
+from partnerwatch.figures.context import FigureContext
+from partnerwatch.figures.harm import STATE_AND_ALLIES
+
+
+def headlines(ctx: FigureContext) -> dict[str, dict[str, Any]]:
+    """iso3 -> {topic: value} for U.S. obligations (latest FY), trainees, and civilians killed by state and allies."""
+    first, last = ctx.period
+    found: dict[str, dict[str, Any]] = {}
+    a, s = ctx.table("assistance"), ctx.table("snapshots")
+    summary = a.join(s, a.snapshot_id == s.id).filter(
+        (s.scope == "country-summary") & (a.transaction_type == "Obligations") & a.fiscal_year.between(first, last)
+    )
+    latest = summary.group_by("country_iso3").aggregate(year=summary.fiscal_year.max())
+    joined = summary.join(latest, (summary.country_iso3 == latest.country_iso3) & (summary.fiscal_year == latest.year))
+    for r in ctx.rows(
+        joined.group_by([summary.country_iso3, summary.fiscal_year]).aggregate(x=summary.amount_usd.sum())
+    ):
+        found.setdefault(r["country_iso3"], {})["us_aid_by_year"] = {"value": r["x"], "period": f"FY{r['fiscal_year']}"}
+    t = ctx.table("training")
+    t = t.filter(t.fiscal_year.between(first, last))
+    for r in ctx.rows(t.group_by("country_iso3").aggregate(x=t.quantity.sum())):
+        found.setdefault(r["country_iso3"], {})["trainees_by_program"] = {"value": r["x"], "period": ctx.span}
+    h = ctx.table("harm_events")
+    h = h.filter((h.source == "acled") & h.civilian_targeting & h.year.between(first, last))
+    allied = h.perpetrator_class.isin(STATE_AND_ALLIES)
+    for cls in STATE_AND_ALLIES:
+        allied = allied | h.assoc_actor_1_classes.fill_null("").contains(cls)
+    h = h.filter(allied)
+    for r in ctx.rows(h.group_by("country_iso3").aggregate(x=h.fatalities.sum())):
+        found.setdefault(r["country_iso3"], {})["state_and_allies_civilian_fatalities"] = {
+            "value": r["x"],
+            "period": ctx.span,
+        }
+    assert ibis  # Ibis builds every query above
+    return found

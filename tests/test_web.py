@@ -1,0 +1,98 @@
+"""The web API and pages with the real app on a real store (file-backed, opened read-only)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from fastapi.testclient import TestClient
+
+from partnerwatch.ingest import ingest, load_bundled
+from partnerwatch.store import connect
+from partnerwatch.web import create_app
+
+DATA = Path(__file__).parent / "data"
+
+
+def build_store(path: Path) -> Path:
+    con = connect(path)
+    load_bundled(con)
+    ingest(con, "sipri-transfers", DATA / "sipri" / "register_small.csv")
+    ingest(con, "acled", DATA / "acled" / "current_export.csv")
+    ingest(con, "foreignassistance", DATA / "foreignassistance" / "country_summary_small.csv")
+    con.close()
+    return path
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(build_store(tmp_path / "pw.duckdb"))) as test_client:
+        yield test_client
+
+
+def test_countries_and_country(client: TestClient) -> None:
+    response = client.get("/api/countries")
+    assert response.status_code == 200
+    mali = next(c for c in response.json() if c["iso3"] == "MLI")
+    # The ACLED events are from 2022, after the headline period (2001-2021); FMTR is not loaded.
+    assert mali["headline"] == {"us_aid_by_year": {"value": 284466834.0, "period": "FY2012"}}
+    tag = response.headers["etag"]
+    assert client.get("/api/countries", headers={"If-None-Match": tag}).status_code == 304
+    country = client.get("/api/countries/mli").json()
+    assert country["iso3"] == "MLI" and country["rows"]["facts"] == 138 and country["rows"]["arms_transfers"] == 2
+
+
+def test_figures_json(client: TestClient) -> None:
+    figures = client.get("/api/countries/MLI/figures", params={"year_from": 2001, "year_to": 2022}).json()
+    by_id = {f["id"]: f for f in figures}
+    ranking = by_id["mli-arms-suppliers-2001-2022"]
+    assert [r["supplier_iso3"] for r in ranking["rows"]] == ["RUS", "BGR"]
+    assert ranking["sources"][0]["citation"].startswith("SIPRI Arms Transfers Database")
+    assert {"id", "label", "value", "unit", "period", "method", "sources"} <= set(ranking)
+    assert by_id["mli-us-aid-by-category-2022"]["unavailable"]
+    csv_text = client.get("/api/countries/MLI/figures/mli-arms-suppliers-2001-2021.csv").text
+    assert csv_text.splitlines()[0] == '"rank","supplier_iso3","supplier","tiv_millions","order_years"'
+    package = client.get("/api/countries/MLI/figures/mli-arms-suppliers-2001-2021/datapackage.json").json()
+    assert package["resources"][0]["schema"]["fields"][0] == {"name": "rank", "type": "integer"}
+
+
+def test_tables_paging_formats_and_acled_aggregates(client: TestClient) -> None:
+    first = client.get("/api/tables/facts", params={"country": "MLI", "limit": 100}).json()
+    assert len(first["rows"]) == 100 and first["next_cursor"] == 100
+    second = client.get("/api/tables/facts", params={"country": "MLI", "limit": 100, "cursor": 100}).json()
+    assert len(second["rows"]) == 38 and second["next_cursor"] is None
+    assert {r["fact_id"] for r in first["rows"]}.isdisjoint(r["fact_id"] for r in second["rows"])
+    harm = client.get("/api/tables/harm_events", params={"country": "MLI"}).json()
+    assert harm["aggregated"] and "notes" not in harm["rows"][0] and "event_id" not in harm["rows"][0]
+    assert sum(r["events"] for r in harm["rows"]) == 4
+    csv_text = client.get("/api/tables/arms_transfers", params={"country": "MLI", "format": "csv"}).text
+    assert csv_text.count("\n") == 3 and "2011;2012" in csv_text
+    parquet = client.get("/api/tables/assistance", params={"format": "parquet", "year_from": 2000}).content
+    assert pq.read_table(io.BytesIO(parquet)).num_rows == 1
+
+
+def test_errors_are_coded(client: TestClient) -> None:
+    unknown = client.get("/api/tables/secrets")
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "unknown-table"
+    assert client.get("/api/countries/XYZ").json()["error"]["code"] == "unknown-country"
+    bad = client.get("/api/tables/training", params={"limit": 0})
+    assert bad.status_code == 422 and bad.json()["error"]["details"][0]["field"] == "limit"
+    injected = client.get("/api/tables/facts", params={"country": "MLI' OR '1'='1"})
+    assert injected.status_code == 404
+    assert client.get("/api/tables/milex", params={"year_from": 2025, "year_to": 2020}).json()["rows"] == []
+
+
+def test_pages(client: TestClient) -> None:
+    home = client.get("/")
+    assert home.status_code == 200 and 'href="/countries/MLI"' in home.text
+    page = client.get("/countries/MLI", params={"year_from": 2010, "year_to": 2022})
+    assert page.status_code == 200 and 'data-figure="mli-arms-suppliers-2010-2022"' in page.text
+    assert client.get("/compare", params={"c": ["MLI", "CIV"]}).status_code == 200
+    assert client.get("/compare", params={"c": ["MLI"]}).status_code == 422
+    assert client.get("/static/vega.js").text.rstrip().endswith("window.vegaLite=__default1;")
+    pdf = client.get("/countries/MLI/factsheet.pdf")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
+    assert client.get("/docs").status_code == 200
