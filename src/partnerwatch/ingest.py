@@ -71,6 +71,8 @@ def ingest(
     if not path.exists():
         raise PartnerWatchError.single("file-not-found", "no such file or folder", file=str(path))
     sha256, size = fingerprint(path)
+    if size == 0:
+        raise PartnerWatchError.single("empty-file", "the file is empty (0 bytes)", file=path.name)
     existing = current_snapshot(con, source.name, sha256)
     if existing is not None:
         return IngestResult(source.name, str(path), existing, 0, unchanged=True)

@@ -7,6 +7,7 @@ control byte from a wrong encoding mean the same thing in every source.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from partnerwatch.errors import DataError, PartnerWatchError
@@ -64,6 +65,23 @@ def control_char_error(value: str, file: str, row: int, field: str) -> DataError
         row=row,
         field=field,
     )
+
+
+def duplicate_keys(keyed: Iterable[tuple[int, str]], file: str, field: str) -> list[DataError]:
+    """One ``duplicate-row`` per repeated id, at the repeat's line.
+
+    A file that says two things of one event is refused rather than letting
+    the later row silently win.
+    """
+    first: dict[str, int] = {}
+    found: list[DataError] = []
+    for line, key in keyed:
+        if key in first:
+            message = f"id {key!r} is already used on line {first[key]}"
+            found.append(DataError("duplicate-row", message, file=file, row=line, field=field))
+        else:
+            first[key] = line
+    return found
 
 
 def is_missing(value: str) -> bool:

@@ -7,9 +7,34 @@ import io
 import json
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
+
+if TYPE_CHECKING:
+    from _csv import Reader
+
+
+def guarded(reader: Reader, file: str, lines_before: int = 0) -> Iterator[list[str]]:
+    """The csv module's own failures as a coded ``bad-row`` at the line it stopped on.
+
+    It refuses a field over its size limit (128 KiB) — in practice a quote
+    that is never closed, swallowing the rest of the file — and NUL bytes.
+    """
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise PartnerWatchError.single(
+                "bad-row",
+                f"the line cannot be split into fields ({exc}): an unclosed quote or binary data",
+                file=file,
+                row=lines_before + reader.line_num,
+            ) from None
+        yield fields
 
 
 def read_csv_records(
@@ -32,6 +57,7 @@ def csv_records(
     optional_trailing: Sequence[str] = (),
     errors: ErrorCollector | None = None,
     skip: Callable[[dict[str, str]], bool] | None = None,
+    hxl: str | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (first physical line, row) for each data row; the header and every row's width are checked.
 
@@ -39,8 +65,8 @@ def csv_records(
     points at the line where its row starts. ``optional_trailing`` names
     trailing columns a row may leave out (a ragged row): they read as empty.
     Any other width mismatch is a ``bad-row``: raised at once, or collected in
-    ``errors`` (and the row skipped) when given. ``skip`` drops rows such as an
-    HXL hashtag row.
+    ``errors`` (and the row skipped) when given. ``skip`` drops rows a source
+    ignores; ``hxl`` names the column that marks an HXL hashtag row.
     """
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
@@ -53,7 +79,7 @@ def csv_records(
             [DataError("missing-column", "column not in header", file=file, row=1, field=m) for m in missing]
         )
     last = 1
-    for fields in reader:
+    for fields in guarded(reader, file):
         line = last + 1
         last = reader.line_num
         if not any(f.strip() for f in fields):
@@ -72,7 +98,29 @@ def csv_records(
         record = dict(zip(header, fields, strict=True))
         if skip is not None and skip(record):
             continue
+        if hxl is not None and is_hxl_row(record, hxl, line, file):
+            continue
         yield line, record
+
+
+def is_hxl_row(record: dict[str, str], column: str, line: int, file: str) -> bool:
+    """HDX copies carry one row of HXL hashtags directly under the header; anywhere else the file was edited.
+
+    A hashtag row further down means the file was sorted or stitched together
+    by hand, so its rows can no longer be trusted to be the producer's.
+    """
+    if not record[column].startswith("#"):
+        return False
+    if line != 2:
+        raise PartnerWatchError.single(
+            "bad-row",
+            "a row of HXL hashtags; HDX copies have it directly under the header (line 2): the file was sorted or"
+            " edited",
+            file=file,
+            row=line,
+            field=column,
+        )
+    return True
 
 
 def jsonl_as_csv(text: str, file: str) -> str:

@@ -38,7 +38,7 @@ from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.acled.actors import classify, classify_many
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
-from partnerwatch.sources.tabular import jsonl_as_csv
+from partnerwatch.sources.tabular import guarded, is_hxl_row, jsonl_as_csv
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "fatalities")
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y", "%d %b %Y")
@@ -110,7 +110,7 @@ def parse_acled(path: Path, progress: ProgressCallback | None = None) -> ParsedF
     monadic = "actor2" not in header
     records: list[tuple[int, dict[str, str]]] = []
     last = 1
-    for fields in reader:
+    for fields in guarded(reader, file):
         line, last = last + 1, reader.line_num
         if not any(f.strip() for f in fields):
             continue
@@ -119,26 +119,17 @@ def parse_acled(path: Path, progress: ProgressCallback | None = None) -> ParsedF
                 "bad-row", f"row has {len(fields)} fields, header has {len(header)}", file=file, row=line
             )
         record = dict(zip(header, fields, strict=True))
-        if record["event_id_cnty"].startswith("#"):
-            continue  # the HXL hashtag row of HDX copies
+        if is_hxl_row(record, "event_id_cnty", line, file):
+            continue
         records.append((line, record))
     errors = ErrorCollector()
     events = _collapse_monadic(records, file, errors) if monadic else records
-    rows = [row for line, record in events if (row := _event(record, line, file, errors)) is not None]
+    lined = [(line, row) for line, record in events if (row := _event(record, line, file, errors)) is not None]
+    errors.extend(cells.duplicate_keys(((line, str(row["event_id"])) for line, row in lined), file, "event_id_cnty"))
     errors.raise_if_any()
+    rows = [row for _, row in lined]
     if not rows:
         raise PartnerWatchError.single("empty-file", "no events", file=file)
-    seen: dict[str, int] = {}
-    for row in rows:
-        seen[str(row["event_id"])] = seen.get(str(row["event_id"]), 0) + 1
-    duplicates = [k for k, n in seen.items() if n > 1]
-    if duplicates:
-        raise PartnerWatchError.single(
-            "duplicate-row",
-            f"{len(duplicates)} event ids appear on more than one row (first: {duplicates[0]})",
-            file=file,
-            field="event_id_cnty",
-        )
     if progress is not None:
         progress(len(rows))
     shape = "monadic" if monadic else ("current" if "civilian_targeting" in header else "dyadic")

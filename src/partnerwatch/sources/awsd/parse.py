@@ -101,10 +101,6 @@ def _coordinate(value: str, limit: float) -> float | None:
     return number if -limit <= number <= limit else None
 
 
-def _is_hxl_row(record: dict[str, str]) -> bool:
-    return record["Incident ID"].startswith("#")
-
-
 def parse_awsd(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
     file = path.name
     text, warnings = cells.decode(cells.read_bytes(path), "utf-8", file)
@@ -114,7 +110,7 @@ def parse_awsd(path: Path, progress: ProgressCallback | None = None) -> ParsedFi
     seen: dict[str, int] = {}
     mangled = 0
     reused: list[DataError] = []
-    for line, r in csv_records(text, file, REQUIRED, errors=errors, skip=_is_hxl_row):
+    for line, r in csv_records(text, file, REQUIRED, errors=errors, hxl="Incident ID"):
         found: list[DataError] = []
         code, name = r["Country Code"].strip(), r["Country"].strip()
         iso3 = walk.lookup_iso2(code) if code else (walk.lookup_name(name, "awsd") if name else "XXX")
@@ -130,6 +126,8 @@ def parse_awsd(path: Path, progress: ProgressCallback | None = None) -> ParsedFi
             )
         year = cells.parse_year(r["Year"], file, line, "Year")
         month = cells.parse_int(r["Month"], file, line, "Month")
+        if isinstance(month, int) and not 1 <= month <= 12:
+            month = DataError("bad-date", f"month {month} is not 1 to 12", file=file, row=line, field="Month")
         day = cells.parse_int(r["Day"], file, line, "Day")
         counts = {k: cells.parse_int(r[c], file, line, c) for k, c in COUNTS.items()}
         lat, lon = _coordinate(r["Latitude"], 90), _coordinate(r["Longitude"], 180)

@@ -84,32 +84,57 @@ def parse_complete_file(path: Path, progress: ProgressCallback | None = None) ->
 
 
 def _batches(path: Path, progress: ProgressCallback | None) -> Iterator[pa.RecordBatch]:
-    reader = pacsv.open_csv(
-        path,
-        read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE, encoding="utf8"),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
-            include_columns=list(REQUIRED),
-            column_types={c: pa.string() for c in REQUIRED},
-            strings_can_be_null=False,
-        ),
-    )
     first = 1
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE, encoding="utf8"),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=list(REQUIRED),
+                column_types={c: pa.string() for c in REQUIRED},
+                strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise _unreadable(path, first, exc) from None
     countries: dict[str, str | None] = {}
     categories: dict[str, str | None] = {}
     while True:
         try:
             batch = reader.read_next_batch()
         except StopIteration:
-            return
+            break
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            raise PartnerWatchError.single(
-                "bad-row", f"the CSV cannot be read after record {first - 1}: {exc}", file=path.name
-            ) from None
+            raise _unreadable(path, first, exc) from None
         yield transform_block(batch, first, path.name, countries, categories)
         first += batch.num_rows
         if progress is not None:
             progress(batch.num_rows)
+    if first == 1:
+        raise PartnerWatchError.single("empty-file", "the file has a header but no records", file=path.name)
+
+
+def _unreadable(path: Path, first: int, exc: Exception) -> PartnerWatchError:
+    """Arrow reads in blocks and cannot say which line broke: find it again with the csv module (error path only)."""
+    with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
+        reader = csv.reader(fh)
+        width = len(next(reader, []))
+        last = 1
+        try:
+            for fields in reader:
+                line, last = last + 1, reader.line_num
+                if len(fields) != width:
+                    return PartnerWatchError.single(
+                        "bad-row", f"row has {len(fields)} fields, header has {width}", file=path.name, row=line
+                    )
+        except csv.Error as error:
+            return PartnerWatchError.single(
+                "bad-row", f"the line cannot be split into fields ({error})", file=path.name, row=last + 1
+            )
+    return PartnerWatchError.single(
+        "bad-row", f"a record at or after record {first} cannot be read ({exc})", file=path.name
+    )
 
 
 def transform_block(

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -30,6 +31,10 @@ from partnerwatch.countries import Crosswalk, crosswalk
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
+from partnerwatch.sources.tabular import guarded
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 HEADER_START = "Recipient,Supplier,"
 PREAMBLE_LIMIT = 40
@@ -150,23 +155,23 @@ def _columns(header: list[str], file: str, line: int) -> tuple[dict[str, int], d
     return positions, flags
 
 
-def _numbered(reader: Iterator[list[str]], first_line: int) -> Iterator[tuple[int, int, list[str]]]:
+def _numbered(reader: Reader, first_line: int, file: str) -> Iterator[tuple[int, int, list[str]]]:
     """(first line, last line, fields) for each CSV record, as physical line numbers."""
     last = first_line - 1
-    for fields in reader:
-        end = first_line - 1 + reader.line_num  # type: ignore[attr-defined]
+    for fields in guarded(reader, file, first_line - 1):
+        end = first_line - 1 + reader.line_num
         yield last + 1, end, fields
         last = end
 
 
 def _records(
-    reader: Iterator[list[str]], header: list[str], header_line: int, file: str, errors: ErrorCollector
+    reader: Reader, header: list[str], header_line: int, file: str, errors: ErrorCollector
 ) -> Iterator[tuple[int, list[str]]]:
     """Yield (first physical line, fields) per record, rejoining comments split by a line break."""
     width = len(header)
     pending: list[str] | None = None
     pending_start = 0
-    for start, _end, fields in _numbered(reader, header_line + 1):
+    for start, _end, fields in _numbered(reader, header_line + 1, file):
         if pending is None:
             if not any(f.strip() for f in fields):
                 continue

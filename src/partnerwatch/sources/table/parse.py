@@ -26,6 +26,7 @@ from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.base import Origin, ParsedFile, ProgressCallback
 from partnerwatch.sources.table.targets import KINDS, REQUIRED, TARGETS, UNITS
+from partnerwatch.sources.tabular import guarded
 
 ARROW_TYPES = {
     "text": pa.string(),
@@ -242,7 +243,7 @@ def _records(path: Path, mapping: Mapping) -> Iterator[tuple[int, list[Any]]]:
     text, _warnings = cells.decode(cells.read_bytes(path), "utf-8", path.name)
     reader = csv.reader(io.StringIO(text, newline=""))
     last = 0
-    for fields in reader:
+    for fields in guarded(reader, path.name):
         line, last = last + 1, reader.line_num
         if line >= mapping.header_row:
             yield line, list(fields)
