@@ -88,8 +88,17 @@ def is_missing(value: str) -> bool:
     return value.strip().casefold() in MISSING
 
 
-def parse_int(value: str, file: str, row: int, field: str, *, minimum: int | None = 0) -> int | None | DataError:
-    """An integer, None for an empty cell, or a ``bad-number`` error."""
+INT32_MAX = 2**31 - 1
+
+
+def parse_int(
+    value: str, file: str, row: int, field: str, *, minimum: int | None = 0, maximum: int = INT32_MAX
+) -> int | None | DataError:
+    """An integer, None for an empty cell, or a ``bad-number`` error.
+
+    Counts are stored as 32-bit integers, so a larger value is refused here,
+    naming its cell, rather than failing later inside Arrow.
+    """
     text = value.strip().replace(",", "")
     if is_missing(text):
         return None
@@ -105,6 +114,8 @@ def parse_int(value: str, file: str, row: int, field: str, *, minimum: int | Non
         number = int(as_float)
     if minimum is not None and number < minimum:
         return DataError("bad-number", f"{value!r} is below {minimum}", file=file, row=row, field=field)
+    if number > maximum:
+        return DataError("bad-number", f"{value!r} is larger than {maximum:,}", file=file, row=row, field=field)
     return number
 
 

@@ -217,7 +217,7 @@ def _event(record: dict[str, str], line: int, file: str, errors: ErrorCollector)
             DataError("bad-date", f"{record['event_date']!r} is not a date", file=file, row=line, field="event_date")
         )
     fatalities = cells.parse_int(record["fatalities"], file, line, "fatalities")
-    timestamp = cells.parse_int(record.get("timestamp", ""), file, line, "timestamp")
+    timestamp = cells.parse_int(record.get("timestamp", ""), file, line, "timestamp", maximum=2**63 - 1)
     latitude = cells.parse_float(record.get("latitude", ""), file, line, "latitude", minimum=-90)
     longitude = cells.parse_float(record.get("longitude", ""), file, line, "longitude", minimum=-180)
     found += [v for v in (fatalities, timestamp, latitude, longitude) if isinstance(v, DataError)]
@@ -316,5 +316,6 @@ def _taxonomy(record: dict[str, str]) -> tuple[str, str | None, bool]:
 
 
 def _small_int(value: str | None) -> int | None:
+    """ACLED's precision and interaction codes (0-99): anything else is not a code and is not kept."""
     text = (value or "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdigit() and len(text) <= 2 else None

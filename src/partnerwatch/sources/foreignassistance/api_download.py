@@ -41,8 +41,14 @@ COLUMN_OF = {_norm(column): column for column in REQUIRED}
 def parse_api_download(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
     file = path.name
     columns: dict[str, list[str]] = {c: [] for c in REQUIRED}
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise PartnerWatchError.single(
+                    "bad-encoding", f"bytes are not valid utf-8 ({exc.reason})", file=file, row=number
+                ) from None
             if not line.strip():
                 continue
             try:
