@@ -139,3 +139,5 @@ def test_sigkill_never_leaves_a_partial_snapshot(home: Path, tmp_path: Path) -> 
     assert final.returncode == 0, final.stderr
     assert _state(home) == (EVENTS, 1)
     assert sum(outcomes) >= 3, outcomes  # kills that did interrupt a load before it committed
+    # The killed loads' stage folders are cleared by the next process that opens the store for writing.
+    assert not [p.name for p in (home / "staging").iterdir()]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -76,3 +77,14 @@ def test_unknown_column_is_refused_before_writing(store: duckdb.DuckDBPyConnecti
     with pytest.raises(PartnerWatchError, match="not in the canonical table"):
         load_snapshot(store, _record(), {"milex": pa.table({"country_iso3": ["MLI"], "colour": ["red"]})})
     assert store.execute("SELECT count(*) FROM snapshots").fetchone() == (0,)
+
+
+def test_opening_the_store_clears_stages_of_dead_loads(home: Path) -> None:
+    """A load killed mid-way leaves its Parquet stage behind; the next writer removes it, and only it."""
+    dead = home / "staging" / "999999999-abc"
+    alive = home / "staging" / f"{os.getpid()}-def"
+    for folder in (dead, alive):
+        folder.mkdir(parents=True)
+        (folder / "assistance.parquet").write_bytes(b"PAR1")
+    connect(home / "partnerwatch.duckdb").close()
+    assert sorted(p.name for p in (home / "staging").iterdir()) == [alive.name]

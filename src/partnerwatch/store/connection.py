@@ -14,15 +14,14 @@ import os
 from pathlib import Path
 
 import duckdb
-import platformdirs
 import pyarrow as pa
 
 from partnerwatch.countries import crosswalk
 from partnerwatch.errors import PartnerWatchError
-from partnerwatch.store.load import insert_arrow
+from partnerwatch.store.load import clear_dead_stages, insert_arrow
+from partnerwatch.store.paths import default_db_path
 from partnerwatch.store.schema import MIGRATIONS
 
-DB_FILE = "partnerwatch.duckdb"
 DEFAULT_MEMORY_LIMIT = "256MB"
 
 
@@ -36,25 +35,6 @@ def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
         "autoload_known_extensions": False,
         "memory_limit": os.environ.get("PARTNERWATCH_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT),
     }
-
-
-def home_dir() -> Path:
-    env = os.environ.get("PARTNERWATCH_HOME")
-    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("partnerwatch"))
-
-
-def default_db_path() -> Path:
-    return home_dir() / DB_FILE
-
-
-def snapshot_dir() -> Path:
-    """Where the raw files of every snapshot are kept, by sha256 (immutable)."""
-    return home_dir() / "snapshots"
-
-
-def downloads_dir() -> Path:
-    """Where API downloads are written before they are ingested (and where partial ones wait)."""
-    return home_dir() / "downloads"
 
 
 def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -71,6 +51,8 @@ def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckd
     except (duckdb.Error, OSError) as exc:
         raise PartnerWatchError.single("store-error", f"cannot open the store: {exc}", file=target) from None
     migrate(con)
+    if target != ":memory:":
+        clear_dead_stages()  # this process now holds the store's write lock: no other load is running on it
     return con
 
 

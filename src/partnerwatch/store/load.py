@@ -9,6 +9,8 @@ Arrow tables whose columns must be a subset of the canonical table's.
 
 from __future__ import annotations
 
+import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from partnerwatch.errors import PartnerWatchError
+from partnerwatch.store.paths import staging_dir
 from partnerwatch.store.schema import DATA_TABLES
 
 STAGE_ROW_GROUP = 16_384  # rows per staged Parquet row group; larger groups cost memory in the insert
@@ -108,12 +111,41 @@ def load_snapshot(
         return LoadResult(existing, record.rows, unchanged=True)
     for name, data in tables.items():
         _check_columns(con, name, data)
-    with tempfile.TemporaryDirectory(prefix="partnerwatch-stage-") as staging:
+    root = staging_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{os.getpid()}-", dir=root) as staging:
         staged = {
             name: _stage(con, name, batches, Path(staging) / f"{name}.parquet")
             for name, batches in (streams or {}).items()
         }
         return _load(con, record, tables, staged, keys or {})
+
+
+def clear_dead_stages() -> None:
+    """Remove what a killed load left behind: its Parquet stage is useless once its process is gone.
+
+    Each stage folder is named after the process that made it; the store's
+    transaction was never committed, so nothing refers to the files.
+    """
+    root = staging_dir()
+    if not root.is_dir():
+        return
+    for child in root.iterdir():
+        pid = child.name.split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if os.name == "nt":
+        return True  # os.kill would end the process there; leftovers are kept rather than risk that
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _stage(
