@@ -218,8 +218,9 @@ def _ged(i: int) -> dict[str, object]:
 
 
 def test_ucdp_token_paging_and_resume(
-    account: None, home: Path, tmp_path: Path, store: duckdb.DuckDBPyConnection
+    account: None, home: Path, tmp_path: Path, store: duckdb.DuckDBPyConnection, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     events = [_ged(i) for i in range(1, 6)]
     failures = {"page2": 3}
 
@@ -242,7 +243,7 @@ def test_ucdp_token_paging_and_resume(
 
     with serve(handle) as (base, requests):
         policy = RetryPolicy(attempts=3, timeout=5.0, sleep=lambda s: None)
-        with pytest.raises(PartnerWatchError, match="HTTP 500 after 3 attempts"):
+        with pytest.raises(PartnerWatchError, match="HTTP 500 after 3 attempts") as failed:
             pull_ged("MLI", tmp_path, home, base_url=base, version="25.0.10", page_size=2, policy=policy)
         requests.clear()
         pulled = pull_ged("MLI", tmp_path, home, base_url=base, version="25.0.10", page_size=2, policy=policy)
@@ -250,6 +251,10 @@ def test_ucdp_token_paging_and_resume(
         assert (pulled.records, pulled.pages, pulled.resumed_pages) == (5, 3, 2)
         with pytest.raises(PartnerWatchError, match="pagesize must be 1-1000"):
             pull_ged("MLI", tmp_path, home, base_url=base, page_size=5000)
+    # The token travels in a header only: never in a log line, an error, a query or a file written.
+    written = "".join(p.read_text(errors="replace") for p in tmp_path.rglob("*") if p.is_file())
+    assert UCDP_TOKEN not in caplog.text + str(failed.value) + written
+    assert caplog.records  # the client did log its requests and retries
     from partnerwatch.ingest import ingest
 
     result = ingest(store, "ucdp-ged", pulled.path)
