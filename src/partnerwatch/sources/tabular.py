@@ -16,6 +16,22 @@ if TYPE_CHECKING:
     from _csv import Reader
 
 
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, one at a time, for ``csv.reader``.
+
+    ``io.StringIO(text)`` would hold a second copy of the whole file, widened
+    to four bytes a character; this holds one line at a time.
+    """
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start : end + 1]
+        start = end + 1
+
+
 def guarded(reader: Reader, file: str, lines_before: int = 0) -> Iterator[list[str]]:
     """The csv module's own failures as a coded ``bad-row`` at the line it stopped on.
 
@@ -68,7 +84,7 @@ def csv_records(
     ``errors`` (and the row skipped) when given. ``skip`` drops rows a source
     ignores; ``hxl`` names the column that marks an HXL hashtag row.
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(text_lines(text))
     header = next(reader, None)
     if header is None:
         raise PartnerWatchError.single("empty-file", "the file is empty", file=file)

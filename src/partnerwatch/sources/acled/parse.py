@@ -25,11 +25,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -38,9 +39,13 @@ from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.acled.actors import classify, classify_many
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
-from partnerwatch.sources.tabular import guarded, is_hxl_row, jsonl_as_csv
+from partnerwatch.sources.tabular import guarded, is_hxl_row, jsonl_as_csv, text_lines
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "fatalities")
+BLOCK_ROWS = 50_000
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y", "%d %b %Y")
 VAC = "Violence against civilians"
 REMOTE = "Explosions/Remote violence"
@@ -100,7 +105,7 @@ def parse_acled(path: Path, progress: ProgressCallback | None = None) -> ParsedF
     text, warnings = cells.decode(cells.read_bytes(path), "utf-8", file)
     if text.lstrip().startswith("{"):
         text = jsonl_as_csv(text, file)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(text_lines(text))
     header = [_column(h) for h in next(reader, [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
@@ -108,7 +113,44 @@ def parse_acled(path: Path, progress: ProgressCallback | None = None) -> ParsedF
             [DataError("missing-column", "column not in header", file=file, row=1, field=m) for m in missing]
         )
     monadic = "actor2" not in header
-    records: list[tuple[int, dict[str, str]]] = []
+    errors = ErrorCollector()
+    records = _records(reader, header, file)
+    # Monadic rows of one event must be seen together; other shapes stream, one block of rows at a time.
+    events = _collapse_monadic(list(records), file, errors) if monadic else records
+    blocks: list[pa.RecordBatch] = []
+    block: list[dict[str, object]] = []
+    keyed: list[tuple[int, str]] = []
+    for line, record in events:
+        row = _event(record, line, file, errors)
+        if row is None:
+            continue
+        keyed.append((line, str(row["event_id"])))
+        block.append(row)
+        if len(block) == BLOCK_ROWS:
+            blocks.append(pa.RecordBatch.from_pylist(block, schema=SCHEMA))
+            block = []
+            if progress is not None:
+                progress(BLOCK_ROWS)
+    if block:
+        blocks.append(pa.RecordBatch.from_pylist(block, schema=SCHEMA))
+        if progress is not None:
+            progress(len(block))
+    errors.extend(cells.duplicate_keys(keyed, file, "event_id_cnty"))
+    errors.raise_if_any()
+    if not keyed:
+        raise PartnerWatchError.single("empty-file", "no events", file=file)
+    shape = "monadic" if monadic else ("current" if "civilian_targeting" in header else "dyadic")
+    return ParsedFile(
+        tables={"harm_events": pa.Table.from_batches(blocks, schema=SCHEMA)},
+        scope=f"file:{file}",
+        notes=f"ACLED {shape} file, {len(keyed)} events",
+        warnings=warnings,
+        keys={"harm_events": (KEYS, "event_timestamp")},
+    )
+
+
+def _records(reader: Reader, header: list[str], file: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """(first physical line, record) for each data row; width and HXL placement checked."""
     last = 1
     for fields in guarded(reader, file):
         line, last = last + 1, reader.line_num
@@ -121,25 +163,7 @@ def parse_acled(path: Path, progress: ProgressCallback | None = None) -> ParsedF
         record = dict(zip(header, fields, strict=True))
         if is_hxl_row(record, "event_id_cnty", line, file):
             continue
-        records.append((line, record))
-    errors = ErrorCollector()
-    events = _collapse_monadic(records, file, errors) if monadic else records
-    lined = [(line, row) for line, record in events if (row := _event(record, line, file, errors)) is not None]
-    errors.extend(cells.duplicate_keys(((line, str(row["event_id"])) for line, row in lined), file, "event_id_cnty"))
-    errors.raise_if_any()
-    rows = [row for _, row in lined]
-    if not rows:
-        raise PartnerWatchError.single("empty-file", "no events", file=file)
-    if progress is not None:
-        progress(len(rows))
-    shape = "monadic" if monadic else ("current" if "civilian_targeting" in header else "dyadic")
-    return ParsedFile(
-        tables={"harm_events": pa.Table.from_pylist(rows, schema=SCHEMA)},
-        scope=f"file:{file}",
-        notes=f"ACLED {shape} file, {len(rows)} events",
-        warnings=warnings,
-        keys={"harm_events": (KEYS, "event_timestamp")},
-    )
+        yield line, record
 
 
 OLD_NAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
