@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -88,3 +89,31 @@ def test_opening_the_store_clears_stages_of_dead_loads(home: Path) -> None:
         (folder / "assistance.parquet").write_bytes(b"PAR1")
     connect(home / "partnerwatch.duckdb").close()
     assert sorted(p.name for p in (home / "staging").iterdir()) == [alive.name]
+
+
+def test_large_files_are_not_hashed_again_while_unchanged(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A no-op re-ingest of a gigabyte should not cost a full sha256; any change to the file must."""
+    from partnerwatch import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "REMEMBER_ABOVE", 0)
+    hashed: list[Path] = []
+    real_hash = ingest_module._hash
+
+    def counting(path: Path) -> tuple[str, int]:
+        hashed.append(path)
+        return real_hash(path)
+
+    monkeypatch.setattr(ingest_module, "_hash", counting)
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a,b\n1,2\n")
+    first = ingest_module.fingerprint(path)
+    assert ingest_module.fingerprint(path) == first
+    assert len(hashed) == 1
+    times = path.stat()
+    path.write_bytes(b"a,b\n1,3\n")  # same size; even with the old modification time put back
+    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+    second = ingest_module.fingerprint(path)
+    assert second != first and len(hashed) == 2
+    assert second[0] == hashlib.sha256(b"a,b\n1,3\n").hexdigest()

@@ -10,6 +10,7 @@ transaction.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,8 +44,49 @@ class IngestResult:
     kept_existing: int = 0
 
 
+REMEMBER_ABOVE = 64 * 1024 * 1024
+"""Files at least this large have their sha256 remembered by (path, inode, size, mtime, ctime)."""
+
+
 def fingerprint(path: Path) -> tuple[str, int]:
-    """sha256 and size of a file, or of a folder's files (names and contents, sorted)."""
+    """sha256 and size of a file, or of a folder's files (names and contents, sorted).
+
+    Hashing a gigabyte takes over a second, which is most of a no-op re-ingest;
+    a large file whose path, inode, size and change times are unchanged since it
+    was last hashed is not read again (the check ``make`` and ``rsync`` rely on).
+    Small files are always hashed: there a rewrite within the clock's
+    resolution could keep the same times.
+    """
+    if path.is_file() and path.stat().st_size >= REMEMBER_ABOVE:
+        return _remembered(path)
+    return _hash(path)
+
+
+def _remembered(path: Path) -> tuple[str, int]:
+    info = path.stat()
+    key = f"{path.resolve()}|{info.st_ino}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}"
+    memo = home_dir() / "fingerprints.json"
+    try:
+        known: dict[str, str] = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if key in known:
+        return known[key], info.st_size
+    sha256, size = _hash(path)
+    prefix = key.split("|", 1)[0] + "|"
+    known = {k: v for k, v in known.items() if not k.startswith(prefix)}  # one entry per path
+    known[key] = sha256
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        partial = memo.with_name(memo.name + ".partial")
+        partial.write_text(json.dumps(known, indent=0), encoding="utf-8")
+        partial.replace(memo)
+    except OSError:
+        pass  # a read-only home only costs the next run a re-hash
+    return sha256, size
+
+
+def _hash(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
