@@ -21,13 +21,13 @@ import argparse
 import csv
 import os
 import random
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
+from measure import run_measured
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "acled" / "mali_hdx_1997-2020.csv"
 CURRENT = (
@@ -40,11 +40,6 @@ DISORDER = {
     "Riots": "Demonstrations",
     "Strategic developments": "Strategic developments",
 }
-PEAK = (
-    "import resource, subprocess, sys;"
-    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
-)
 
 
 def real_events(path: Path) -> list[dict[str, str]]:
@@ -86,16 +81,7 @@ def floor(path: Path) -> float:
 
 def ingest(path: Path, home: Path) -> tuple[float, int]:
     exe = Path(sys.executable).with_name("partnerwatch")
-    env = {**os.environ, "PARTNERWATCH_HOME": str(home)}
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", PEAK, str(exe), "ingest", "acled", str(path)],
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return time.perf_counter() - start, int(done.stdout.strip().splitlines()[-1])
+    return run_measured([str(exe), "ingest", "acled", str(path)], {**os.environ, "PARTNERWATCH_HOME": str(home)})
 
 
 def main() -> None:
