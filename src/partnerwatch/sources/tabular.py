@@ -72,7 +72,7 @@ def csv_records(
     *,
     optional_trailing: Sequence[str] = (),
     errors: ErrorCollector | None = None,
-    skip: Callable[[dict[str, str]], bool] | None = None,
+    column: Callable[[str], str] | None = None,
     hxl: str | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (first physical line, row) for each data row; the header and every row's width are checked.
@@ -81,14 +81,17 @@ def csv_records(
     points at the line where its row starts. ``optional_trailing`` names
     trailing columns a row may leave out (a ragged row): they read as empty.
     Any other width mismatch is a ``bad-row``: raised at once, or collected in
-    ``errors`` (and the row skipped) when given. ``skip`` drops rows a source
-    ignores; ``hxl`` names the column that marks an HXL hashtag row.
+    ``errors`` (and the row skipped) when given. ``column`` maps each header
+    name to the name the source uses (older spellings); ``hxl`` names the
+    column that marks an HXL hashtag row.
     """
     reader = csv.reader(text_lines(text))
     header = next(reader, None)
     if header is None:
         raise PartnerWatchError.single("empty-file", "the file is empty", file=file)
     header = [h.strip().lstrip("\ufeff") for h in header]
+    if column is not None:
+        header = [column(h) for h in header]
     missing = [name for name in required if name not in header]
     if missing:
         raise PartnerWatchError(
@@ -112,8 +115,6 @@ def csv_records(
             errors.add(problem)
             continue
         record = dict(zip(header, fields, strict=True))
-        if skip is not None and skip(record):
-            continue
         if hxl is not None and is_hxl_row(record, hxl, line, file):
             continue
         yield line, record

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+import itertools
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
@@ -39,10 +39,7 @@ from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.acled.actors import classify, classify_many
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
-from partnerwatch.sources.tabular import guarded, is_hxl_row, jsonl_as_csv, text_lines
-
-if TYPE_CHECKING:
-    from _csv import Reader
+from partnerwatch.sources.tabular import csv_records, jsonl_as_csv
 
 REQUIRED = ("event_id_cnty", "event_date", "event_type", "actor1", "fatalities")
 BLOCK_ROWS = 50_000
@@ -105,16 +102,14 @@ def parse_acled(path: Path, progress: ProgressCallback | None = None) -> ParsedF
     text, warnings = cells.decode(cells.read_bytes(path), "utf-8", file)
     if text.lstrip().startswith("{"):
         text = jsonl_as_csv(text, file)
-    reader = csv.reader(text_lines(text))
-    header = [_column(h) for h in next(reader, [])]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise PartnerWatchError(
-            [DataError("missing-column", "column not in header", file=file, row=1, field=m) for m in missing]
-        )
-    monadic = "actor2" not in header
     errors = ErrorCollector()
-    records = _records(reader, header, file)
+    records = csv_records(text, file, REQUIRED, column=_column, hxl="event_id_cnty")
+    first = next(records, None)
+    if first is None:
+        raise PartnerWatchError.single("empty-file", "no events", file=file)
+    header = list(first[1])
+    records = itertools.chain([first], records)
+    monadic = "actor2" not in header
     # Monadic rows of one event must be seen together; other shapes stream, one block of rows at a time.
     events = _collapse_monadic(list(records), file, errors) if monadic else records
     blocks: list[pa.RecordBatch] = []
@@ -149,29 +144,12 @@ def parse_acled(path: Path, progress: ProgressCallback | None = None) -> ParsedF
     )
 
 
-def _records(reader: Reader, header: list[str], file: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """(first physical line, record) for each data row; width and HXL placement checked."""
-    last = 1
-    for fields in guarded(reader, file):
-        line, last = last + 1, reader.line_num
-        if not any(f.strip() for f in fields):
-            continue
-        if len(fields) != len(header):
-            raise PartnerWatchError.single(
-                "bad-row", f"row has {len(fields)} fields, header has {len(header)}", file=file, row=line
-            )
-        record = dict(zip(header, fields, strict=True))
-        if is_hxl_row(record, "event_id_cnty", line, file):
-            continue
-        yield line, record
-
-
 OLD_NAMES = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
 
 
 def _column(name: str) -> str:
     """Header names as the current export writes them (older files: upper case, ALLY_ACTOR_1)."""
-    key = name.strip().lstrip("\ufeff").lower()
+    key = name.lower()
     return OLD_NAMES.get(key, key)
 
 

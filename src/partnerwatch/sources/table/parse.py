@@ -11,7 +11,6 @@ documented, with an example, in ``docs/sources/table.md``.
 from __future__ import annotations
 
 import csv
-import io
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.base import Origin, ParsedFile, ProgressCallback
 from partnerwatch.sources.table.targets import KINDS, REQUIRED, TARGETS, UNITS
-from partnerwatch.sources.tabular import guarded
+from partnerwatch.sources.tabular import guarded, text_lines
 
 ARROW_TYPES = {
     "text": pa.string(),
@@ -241,7 +240,7 @@ def _records(path: Path, mapping: Mapping) -> Iterator[tuple[int, list[Any]]]:
         yield from _xlsx_records(path, mapping)
         return
     text, _warnings = cells.decode(cells.read_bytes(path), "utf-8", path.name)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(text_lines(text))
     last = 0
     for fields in guarded(reader, path.name):
         line, last = last + 1, reader.line_num

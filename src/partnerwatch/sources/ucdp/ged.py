@@ -62,13 +62,13 @@ def parse_ged(path: Path, progress: ProgressCallback | None = None, version: str
         text = jsonl_as_csv(text, file)
     errors = ErrorCollector()
     rows: list[dict[str, object]] = []
-    lines: list[int] = []
+    keyed: list[tuple[int, str]] = []
     for line, r in csv_records(text, file, REQUIRED, errors=errors):
         row = _event(r, file, line, errors, version or r.get("version", ""))
         if row is not None:
             rows.append(row)
-            lines.append(line)
-    errors.extend(cells.duplicate_keys(zip(lines, (str(r["event_id"]) for r in rows), strict=True), file, "id"))
+            keyed.append((line, str(row["event_id"])))
+    errors.extend(cells.duplicate_keys(keyed, file, "id"))
     errors.raise_if_any()
     if not rows:
         raise PartnerWatchError.single("empty-file", "no events", file=file)
