@@ -10,13 +10,13 @@ import pytest
 from partnerwatch.errors import PartnerWatchError
 from partnerwatch.ingest import ingest
 from partnerwatch.sources.acled.actors import classify
-from partnerwatch.store import connect
+from partnerwatch.store import Connection, connect
 from tests.conftest import table_snapshot
 
 DATA = Path(__file__).parent / "data" / "acled"
 
 
-def _events(store: duckdb.DuckDBPyConnection) -> dict[str, tuple[object, ...]]:
+def _events(store: Connection) -> dict[str, tuple[object, ...]]:
     rows = store.execute(
         "SELECT event_id, fatalities, notes, actor2, snapshot_id FROM harm_events ORDER BY event_id"
     ).fetchall()

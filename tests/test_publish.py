@@ -31,7 +31,7 @@ def mali(store: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 
 def test_figures_carry_sources_or_say_why_not(mali: duckdb.DuckDBPyConnection) -> None:
-    figures = computed_figures(FigureContext.for_duckdb(mali, "MLI", (2001, 2022)))
+    figures = computed_figures(FigureContext.for_store(mali, "MLI", (2001, 2022)))
     for figure in figures:
         assert figure.unavailable or figure.sources, figure.id
         assert bool(figure.unavailable) != bool(figure.rows or figure.value is not None), figure.id

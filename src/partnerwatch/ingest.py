@@ -15,7 +15,6 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from partnerwatch.countries import crosswalk
@@ -25,7 +24,7 @@ from partnerwatch.sources import get_source
 from partnerwatch.sources.base import ParsedFile, ProgressCallback, Source
 from partnerwatch.sources.curated import bundled_folders
 from partnerwatch.sources.table import parse_table
-from partnerwatch.store import SnapshotRecord, downloads_dir, home_dir, load_snapshot, snapshot_dir
+from partnerwatch.store import Connection, SnapshotRecord, downloads_dir, home_dir, load_snapshot, snapshot_dir
 from partnerwatch.store.load import current_snapshot
 
 CHUNK = 1 << 20
@@ -101,7 +100,7 @@ def _hash(path: Path) -> tuple[str, int]:
 
 
 def ingest(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     source_name: str,
     path: Path,
     progress: ProgressCallback | None = None,
@@ -123,7 +122,7 @@ def ingest(
 
 
 def ingest_table(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     path: Path,
     into: str,
     mapping: Path,
@@ -147,7 +146,7 @@ def ingest_table(
 
 
 def _store_parsed(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     source: Source,
     path: Path,
     sha256: str,
@@ -226,7 +225,7 @@ FETCHERS = ("foreignassistance", "acled", "ucdp")
 
 
 def fetch_and_ingest(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     source_name: str,
     country: str,
     *,
@@ -279,7 +278,7 @@ def fetch_and_ingest(
     )
 
 
-def load_bundled(con: duckdb.DuckDBPyConnection) -> list[IngestResult]:
+def load_bundled(con: Connection) -> list[IngestResult]:
     """Load (or confirm) the curated dataset shipped in the package: the zero-data default."""
     return [ingest(con, "curated", folder) for folder in bundled_folders()]
 

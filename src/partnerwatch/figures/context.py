@@ -11,11 +11,10 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
-import ibis
 from ibis.expr.types import Table
 
 from partnerwatch.figures.model import SourceRef
+from partnerwatch.store import Connection, ibis_backend
 
 DEFAULT_PERIOD = (2001, 2021)
 
@@ -31,10 +30,12 @@ class FigureContext:
     _snapshots: dict[int, tuple[str, str, str]] = field(default_factory=dict)
 
     @classmethod
-    def for_duckdb(
-        cls, con: duckdb.DuckDBPyConnection, iso3: str, period: tuple[int, int] = DEFAULT_PERIOD
-    ) -> FigureContext:
-        return cls(ibis.duckdb.from_connection(con), iso3, period)
+    def for_store(cls, con: Connection, iso3: str, period: tuple[int, int] = DEFAULT_PERIOD) -> FigureContext:
+        return cls(ibis_backend(con), iso3, period)
+
+    def for_country(self, iso3: str, period: tuple[int, int] | None = None) -> FigureContext:
+        """The same backend for another country or period (snapshot citations are shared)."""
+        return FigureContext(self.backend, iso3, period or self.period, self._snapshots)
 
     def table(self, name: str) -> Table:
         return self.backend.table(name)

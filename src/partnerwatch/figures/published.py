@@ -1,39 +1,45 @@
 """Figures as published: the curated facts, incidents, timeline and legal annex of a country.
 
-These read the store only. A transcribed figure keeps the citation of the
-document it was transcribed from and the original source that document names.
+These read the store only, through Ibis like the computed figures, so a
+factsheet's published side comes out the same on every engine. A transcribed
+figure keeps the citation of the document it was transcribed from and the
+original source that document names.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-import duckdb
+import ibis
 
+from partnerwatch.figures.context import FigureContext
 from partnerwatch.figures.model import Figure, SourceRef
 
 TRANSCRIBED = "Published figure, transcribed from the cited document."
 
 
-def published_facts(con: duckdb.DuckDBPyConnection, iso3: str) -> list[Figure]:
-    rows = con.execute(
-        "SELECT fact_id, topic, item, statement, value, unit, qualifier, period, citation,"
-        " cited_source, url, snapshot_id FROM facts WHERE country_iso3 = ? ORDER BY rowid",
-        [iso3],
-    ).fetchall()
+def published_facts(ctx: FigureContext) -> list[Figure]:
+    rows = _rows(
+        ctx,
+        "facts",
+        ("fact_id", "topic", "item", "statement", "value", "unit", "qualifier", "period", "citation")
+        + ("cited_source", "url", "snapshot_id"),
+        ("snapshot_id", "source_row", "fact_id"),
+    )
     return [
         Figure(
-            id=r[0],
-            topic=r[1],
-            item=r[2] or "",
-            label=r[3],
-            value=r[4],
-            unit=r[5] or "",
-            qualifier=r[6] or "",
-            period=r[7] or "",
+            id=r["fact_id"],
+            topic=r["topic"],
+            item=r["item"] or "",
+            label=r["statement"],
+            value=r["value"],
+            unit=r["unit"] or "",
+            qualifier=r["qualifier"] or "",
+            period=r["period"] or "",
             method=TRANSCRIBED,
-            sources=(SourceRef(int(r[11]), r[8], r[9] or "", r[10] or ""),),
+            sources=(SourceRef(int(r["snapshot_id"]), r["citation"], r["cited_source"] or "", r["url"] or ""),),
         )
         for r in rows
     ]
@@ -54,12 +60,15 @@ class Record:
     source: SourceRef
 
 
-def _records(con: duckdb.DuckDBPyConnection, sql: str, iso3: str) -> list[Record]:
-    cursor = con.execute(sql, [iso3])
-    names = [d[0] for d in cursor.description]
+def _rows(ctx: FigureContext, table: str, columns: tuple[str, ...], order: tuple[str, ...]) -> list[dict[str, Any]]:
+    t = ctx.table(table)
+    keys = [ibis.asc(c, nulls_first=False) for c in order]
+    return ctx.rows(t.filter(t.country_iso3 == ctx.iso3).order_by(keys).select(*columns))
+
+
+def _records(ctx: FigureContext, table: str, columns: tuple[str, ...], order: tuple[str, ...]) -> list[Record]:
     out = []
-    for row in cursor.fetchall():
-        data = dict(zip(names, row, strict=True))
+    for data in _rows(ctx, table, (*columns, "citation", "snapshot_id"), order):
         source = SourceRef(
             int(data.pop("snapshot_id")),
             str(data.pop("citation")),
@@ -70,30 +79,27 @@ def _records(con: duckdb.DuckDBPyConnection, sql: str, iso3: str) -> list[Record
     return out
 
 
-def documented_incidents(con: duckdb.DuckDBPyConnection, iso3: str) -> list[Record]:
+def documented_incidents(ctx: FigureContext) -> list[Record]:
     return _records(
-        con,
-        "SELECT incident_id, date_start, date_end, period, place, perpetrator, victims, killed,"
-        " description, citation, cited_source, url, snapshot_id FROM incidents"
-        " WHERE country_iso3 = ? ORDER BY date_start NULLS LAST, incident_id",
-        iso3,
+        ctx,
+        "incidents",
+        ("incident_id", "date_start", "date_end", "period", "place", "perpetrator", "victims", "killed")
+        + ("description", "cited_source", "url"),
+        ("date_start", "incident_id"),
     )
 
 
-def timeline_events(con: duckdb.DuckDBPyConnection, iso3: str) -> list[Record]:
+def timeline_events(ctx: FigureContext) -> list[Record]:
     return _records(
-        con,
-        "SELECT event_id, date, date_precision, kind, title, description, effect_on_us_assistance,"
-        " citation, cited_source, url, snapshot_id FROM timeline WHERE country_iso3 = ?"
-        " ORDER BY date, event_id",
-        iso3,
+        ctx,
+        "timeline",
+        ("event_id", "date", "date_precision", "kind", "title", "description", "effect_on_us_assistance")
+        + ("cited_source", "url"),
+        ("date", "event_id"),
     )
 
 
-def legal_annex(con: duckdb.DuckDBPyConnection, iso3: str) -> list[Record]:
+def legal_annex(ctx: FigureContext) -> list[Record]:
     return _records(
-        con,
-        "SELECT area, instrument_type, name, citation, snapshot_id FROM legal_instruments"
-        " WHERE country_iso3 = ? ORDER BY rowid",
-        iso3,
+        ctx, "legal_instruments", ("area", "instrument_type", "name"), ("snapshot_id", "source_row", "name")
     )

@@ -13,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-import duckdb
-
 from partnerwatch.countries import crosswalk
 from partnerwatch.figures.catalog import computed_figures
 from partnerwatch.figures.context import DEFAULT_PERIOD, FigureContext
@@ -29,6 +27,7 @@ from partnerwatch.figures.published import (
 )
 from partnerwatch.figures.reconcile import Reconciliation, reconcile
 from partnerwatch.publish.format import format_value
+from partnerwatch.store import Connection
 
 # Section title -> (computed topics, published topics) shown there, in order.
 SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -200,10 +199,10 @@ class Factsheet:
         return [f for s in self.sections for f in s.computed + s.published]
 
 
-def build_factsheet(con: duckdb.DuckDBPyConnection, iso3: str, period: tuple[int, int] = DEFAULT_PERIOD) -> Factsheet:
-    ctx = FigureContext.for_duckdb(con, iso3, period)
+def build_factsheet(con: Connection, iso3: str, period: tuple[int, int] = DEFAULT_PERIOD) -> Factsheet:
+    ctx = FigureContext.for_store(con, iso3, period)
     computed = computed_figures(ctx)
-    published = published_facts(con, iso3)
+    published = published_facts(ctx)
     by_computed = facts_by_topic(computed)
     by_published = facts_by_topic(published)
     sections: list[Section] = []
@@ -222,11 +221,11 @@ def build_factsheet(con: duckdb.DuckDBPyConnection, iso3: str, period: tuple[int
     _narrate(sections, by_computed, crosswalk().name(iso3))
 
     harm = _section(sections, "Civilian harm")
-    harm.records, harm.record_kind = documented_incidents(con, iso3), "incidents"
+    harm.records, harm.record_kind = documented_incidents(ctx), "incidents"
     status = _section(sections, "Partnership status")
-    status.records, status.record_kind = timeline_events(con, iso3), "timeline"
+    status.records, status.record_kind = timeline_events(ctx), "timeline"
     annex = _section(sections, "Legal obligations annex")
-    annex.records, annex.record_kind = legal_annex(con, iso3), "annex"
+    annex.records, annex.record_kind = legal_annex(ctx), "annex"
     leftovers = [f for f in published if f.topic not in placed]
     if leftovers:
         sections.insert(-1, Section("Other published figures", published=leftovers))

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import html
 
-import duckdb
-
-from partnerwatch.store import COUNTRY_COLUMN, DATA_TABLES
+from partnerwatch.store import COUNTRY_COLUMN, DATA_TABLES, Connection
 
 # Tables whose rows make a country worth a factsheet (the curated dataset's too).
 SIGNAL_TABLES = ("facts", "training", "assistance", "harm_events", "milex", "displacement", "conflict_deaths")
 
 
-def countries_with_data(con: duckdb.DuckDBPyConnection) -> list[str]:
+def countries_with_data(con: Connection) -> list[str]:
     """ISO3 codes of real countries with rows in any of the signal tables, sorted."""
     parts = [f"SELECT DISTINCT {COUNTRY_COLUMN[t]} AS iso3 FROM {t}" for t in SIGNAL_TABLES if t in DATA_TABLES]
     sql = (

@@ -3,7 +3,9 @@
 The default is one DuckDB file under ``$PARTNERWATCH_HOME`` (else the
 platform's user data directory), created and migrated on first use so that a
 new user never runs a set-up step. DuckDB may only use the extensions built
-into the wheel: nothing is downloaded at run time.
+into the wheel: nothing is downloaded at run time. ``PARTNERWATCH_DB`` names
+another store: a DuckDB file, or a ``postgresql://`` URL for a team server,
+which is migrated the same way.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import pyarrow as pa
 
 from partnerwatch.countries import crosswalk
 from partnerwatch.errors import PartnerWatchError
-from partnerwatch.store.load import clear_dead_stages, insert_arrow
+from partnerwatch.store.engine import STORE_ERRORS, Connection, is_postgres
+from partnerwatch.store.load import LOAD_LOCK, clear_dead_stages, insert_arrow
 from partnerwatch.store.paths import default_db_path
+from partnerwatch.store.postgres import PostgresConnection, is_postgres_url, redact, translate_ddl
 from partnerwatch.store.schema import MIGRATIONS
 
 DEFAULT_MEMORY_LIMIT = "256MB"
@@ -37,9 +41,21 @@ def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
     }
 
 
-def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def store_target() -> str:
+    """The store commands use: ``PARTNERWATCH_DB`` if set (a file or a PostgreSQL URL), else the default file."""
+    return os.environ.get("PARTNERWATCH_DB") or str(default_db_path())
+
+
+def describe_store(target: str | None = None) -> str:
+    """The store's location for people to read (a URL's password is never shown)."""
+    return redact(target or store_target())
+
+
+def connect(path: Path | str | None = None, *, read_only: bool = False) -> Connection:
     """Open (creating if needed) and migrate the store; ``":memory:"`` for a throwaway one."""
-    target = str(default_db_path() if path is None else path)
+    target = store_target() if path is None else str(path)
+    if is_postgres_url(target):
+        return _connect_postgres(target, read_only)
     try:
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
@@ -56,9 +72,27 @@ def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckd
     return con
 
 
-def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+def _connect_postgres(url: str, read_only: bool) -> PostgresConnection:
+    try:
+        con = PostgresConnection(url, read_only=read_only)
+    except STORE_ERRORS as exc:
+        message = str(exc).replace(url, redact(url)).strip()
+        raise PartnerWatchError.single("store-error", f"cannot open the store: {message}", file=redact(url)) from None
+    if read_only:
+        _check_version(con, redact(url))
+        return con
+    try:
+        migrate(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def schema_version(con: Connection) -> int:
     exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        "SELECT count(*) FROM information_schema.tables"
+        " WHERE table_name = 'schema_version' AND table_schema = current_schema()"
     ).fetchall()
     if not exists[0][0]:
         return 0
@@ -66,8 +100,24 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(rows[0][0])
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Run pending migrations, each in its own transaction; return the versions applied."""
+def migrate(con: Connection) -> list[int]:
+    """Run pending migrations, each in its own transaction; return the versions applied.
+
+    On PostgreSQL several processes may open a new store at once: the load
+    lock makes them migrate one after the other.
+    """
+    postgres = is_postgres(con)
+    if postgres:
+        con.execute("SELECT pg_advisory_lock(?)", [LOAD_LOCK])
+    try:
+        applied = _migrate(con, postgres)
+    finally:
+        if postgres:
+            con.execute("SELECT pg_advisory_unlock(?)", [LOAD_LOCK])
+    return applied
+
+
+def _migrate(con: Connection, postgres: bool) -> list[int]:
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version ("
         " version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
@@ -81,13 +131,13 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         con.execute("BEGIN TRANSACTION")
         try:
             for statement in migration.statements:
-                con.execute(statement)
+                con.execute(translate_ddl(statement) if postgres else statement)
             con.execute(
                 "INSERT INTO schema_version VALUES (?, ?, current_timestamp)",
                 [migration.version, migration.description],
             )
             con.execute("COMMIT")
-        except duckdb.Error as exc:
+        except STORE_ERRORS as exc:
             con.execute("ROLLBACK")
             raise PartnerWatchError.single("store-error", f"migration {migration.version} failed: {exc}") from None
         applied.append(migration.version)
@@ -95,7 +145,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
-def _check_version(con: duckdb.DuckDBPyConnection, target: str) -> None:
+def _check_version(con: Connection, target: str) -> None:
     latest = MIGRATIONS[-1].version
     if schema_version(con) < latest:
         raise PartnerWatchError.single(
@@ -106,7 +156,7 @@ def _check_version(con: duckdb.DuckDBPyConnection, target: str) -> None:
         )
 
 
-def _sync_countries(con: duckdb.DuckDBPyConnection) -> None:
+def _sync_countries(con: Connection) -> None:
     """Refresh ``countries`` and ``country_aliases`` when the packaged crosswalk changed."""
     walk = crosswalk()
     digest = hashlib.sha256(repr((walk.countries, walk.aliases)).encode("utf-8")).hexdigest()
@@ -124,8 +174,12 @@ def _sync_countries(con: duckdb.DuckDBPyConnection) -> None:
         )
         source, alias, iso3 = (list(col) for col in zip(*walk.aliases, strict=True))
         insert_arrow(con, "country_aliases", pa.table({"source": source, "alias": alias, "iso3": iso3}))
-        con.execute("INSERT OR REPLACE INTO store_meta VALUES ('crosswalk_sha256', ?)", [digest])
+        con.execute(
+            "INSERT INTO store_meta VALUES ('crosswalk_sha256', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [digest],
+        )
         con.execute("COMMIT")
-    except duckdb.Error:
+    except STORE_ERRORS:
         con.execute("ROLLBACK")
         raise

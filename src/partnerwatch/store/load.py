@@ -3,8 +3,10 @@
 A load is one transaction: the snapshot row, every data row (each stamped
 with the snapshot id) and the retirement of the snapshot it supersedes commit
 together or not at all. DuckDB's write-ahead log means a process killed
-mid-load leaves the previous state. The store never parses: it receives
-Arrow tables whose columns must be a subset of the canonical table's.
+mid-load leaves the previous state; on PostgreSQL the server's own
+transactions do the same, and an advisory lock makes concurrent loads wait
+their turn. The store never parses: it receives Arrow tables whose columns
+must be a subset of the canonical table's.
 """
 
 from __future__ import annotations
@@ -17,15 +19,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from partnerwatch.errors import PartnerWatchError
+from partnerwatch.store.engine import STORE_ERRORS, Connection
 from partnerwatch.store.paths import staging_dir
+from partnerwatch.store.postgres import PostgresConnection
 from partnerwatch.store.schema import DATA_TABLES
 
 STAGE_ROW_GROUP = 16_384  # rows per staged Parquet row group; larger groups cost memory in the insert
+LOAD_LOCK = 0x5057_4C4F  # PostgreSQL advisory lock id that serialises loads ("PWLO")
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ class LoadResult:
     """Keyed rows not written because the store already held the same or a newer version."""
 
 
-def current_snapshot(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> int | None:
+def current_snapshot(con: Connection, source: str, sha256: str) -> int | None:
     """The id of a live snapshot of ``source`` with these bytes, if there is one."""
     rows = con.execute(
         "SELECT id FROM snapshots WHERE source = ? AND sha256 = ? AND superseded_by IS NULL",
@@ -66,16 +70,20 @@ def current_snapshot(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -
     return int(rows[0][0]) if rows else None
 
 
-def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+def table_columns(con: Connection, table: str) -> list[str]:
     rows = con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_name = ? AND table_schema = current_schema() ORDER BY ordinal_position",
         [table],
     ).fetchall()
     return [r[0] for r in rows]
 
 
-def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, snapshot_id: int | None = None) -> None:
+def insert_arrow(con: Connection, table: str, data: pa.Table, snapshot_id: int | None = None) -> None:
     """Append ``data`` to ``table`` by column name, stamping ``snapshot_id`` when given."""
+    if isinstance(con, PostgresConnection):
+        con.copy_arrow(table, data, snapshot_id)
+        return
     columns = list(data.column_names)
     select = ", ".join(f'"{c}"' for c in columns)
     target = ", ".join(f'"{c}"' for c in columns)
@@ -94,7 +102,7 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table, sna
 
 
 def load_snapshot(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     record: SnapshotRecord,
     tables: dict[str, pa.Table],
     streams: dict[str, Iterator[pa.RecordBatch]] | None = None,
@@ -148,9 +156,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _stage(
-    con: duckdb.DuckDBPyConnection, table: str, batches: Iterator[pa.RecordBatch], path: Path
-) -> tuple[Path, int]:
+def _stage(con: Connection, table: str, batches: Iterator[pa.RecordBatch], path: Path) -> tuple[Path, int]:
     """Write a stream to a Parquet file first: DuckDB then appends it in one statement, with flat memory.
 
     (Appending many Arrow batches inside one transaction keeps them all in memory;
@@ -180,7 +186,7 @@ def _stage(
 
 
 def _load(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     record: SnapshotRecord,
     tables: dict[str, pa.Table],
     staged: dict[str, tuple[Path, int]],
@@ -188,6 +194,10 @@ def _load(
 ) -> LoadResult:
     con.execute("BEGIN TRANSACTION")
     try:
+        if isinstance(con, PostgresConnection):
+            con.execute("SELECT pg_advisory_xact_lock(?)", [LOAD_LOCK])
+            if current_snapshot(con, record.source, record.sha256) is not None:
+                raise _AlreadyLoaded  # another process loaded the same bytes while this one parsed
         snapshot_id = int(con.execute("SELECT nextval('snapshot_ids')").fetchall()[0][0])
         con.execute(
             "INSERT INTO snapshots (id, source, file_name, sha256, bytes, rows, loaded_at, producer,"
@@ -220,19 +230,19 @@ def _load(
                 insert_arrow(con, name, data, snapshot_id)
         for name, (path, count) in staged.items():
             if count:
-                columns = ", ".join(f'"{c}"' for c in pq.read_schema(path).names)
-                con.execute(
-                    f"INSERT INTO {name} (snapshot_id, {columns}) SELECT ?, {columns} FROM read_parquet(?)",
-                    [snapshot_id, str(path)],
-                )
+                _append_parquet(con, name, path, snapshot_id)
             rows += count
         if rows != record.rows:
             con.execute("UPDATE snapshots SET rows = ? WHERE id = ?", [rows, snapshot_id])
         superseded = _supersede(con, record.source, record.scope, snapshot_id)
         con.execute("COMMIT")
+    except _AlreadyLoaded:
+        con.execute("ROLLBACK")
+        existing = current_snapshot(con, record.source, record.sha256)
+        return LoadResult(existing or 0, record.rows, unchanged=True)
     except BaseException as exc:
         con.execute("ROLLBACK")
-        if isinstance(exc, duckdb.Error):
+        if isinstance(exc, STORE_ERRORS):
             raise PartnerWatchError.single(
                 "store-error", f"load failed and was rolled back: {exc}", file=record.file_name
             ) from None
@@ -241,7 +251,7 @@ def _load(
 
 
 def _upsert(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     table: str,
     data: pa.Table,
     snapshot_id: int,
@@ -254,11 +264,16 @@ def _upsert(
     that record in the same or a newer version.
     """
     match = " AND ".join(f't."{k}" = i."{k}"' for k in key)
-    con.register("_incoming_arrow", data)
-    try:
-        con.execute("CREATE TEMP TABLE _incoming AS SELECT * FROM _incoming_arrow")
-    finally:
-        con.unregister("_incoming_arrow")
+    columns = ", ".join(f'"{c}"' for c in data.column_names)
+    if isinstance(con, PostgresConnection):
+        con.execute(f"CREATE TEMP TABLE _incoming AS SELECT {columns} FROM {table} WITH NO DATA")
+        con.copy_arrow("_incoming", data)
+    else:
+        con.register("_incoming_arrow", data)
+        try:
+            con.execute("CREATE TEMP TABLE _incoming AS SELECT * FROM _incoming_arrow")
+        finally:
+            con.unregister("_incoming_arrow")
     try:
         before = con.execute("SELECT count(*) FROM _incoming").fetchall()[0][0]
         con.execute(
@@ -267,14 +282,31 @@ def _upsert(
         )
         after = con.execute("SELECT count(*) FROM _incoming").fetchall()[0][0]
         con.execute(f"DELETE FROM {table} t USING _incoming i WHERE {match}")
-        columns = ", ".join(f'"{c}"' for c in data.column_names)
         con.execute(f"INSERT INTO {table} (snapshot_id, {columns}) SELECT ?, {columns} FROM _incoming", [snapshot_id])
     finally:
         con.execute("DROP TABLE IF EXISTS _incoming")
     return int(before) - int(after)
 
 
-def _check_columns(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
+class _AlreadyLoaded(Exception):
+    """Raised inside a load's transaction when a concurrent load committed the same snapshot first."""
+
+
+def _append_parquet(con: Connection, table: str, path: Path, snapshot_id: int) -> None:
+    """Append a staged stream: DuckDB reads the Parquet file itself; PostgreSQL receives it by COPY, in row groups."""
+    if isinstance(con, PostgresConnection):
+        staged = pq.ParquetFile(path)
+        for group in range(staged.num_row_groups):
+            con.copy_arrow(table, staged.read_row_group(group), snapshot_id)
+        return
+    columns = ", ".join(f'"{c}"' for c in pq.read_schema(path).names)
+    con.execute(
+        f"INSERT INTO {table} (snapshot_id, {columns}) SELECT ?, {columns} FROM read_parquet(?)",
+        [snapshot_id, str(path)],
+    )
+
+
+def _check_columns(con: Connection, table: str, data: pa.Table) -> None:
     if table not in DATA_TABLES:
         raise PartnerWatchError.single("unknown-table", f"{table!r} is not a canonical data table")
     known = set(table_columns(con, table))
@@ -285,7 +317,7 @@ def _check_columns(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -
         )
 
 
-def _supersede(con: duckdb.DuckDBPyConnection, source: str, scope: str, snapshot_id: int) -> tuple[int, ...]:
+def _supersede(con: Connection, source: str, scope: str, snapshot_id: int) -> tuple[int, ...]:
     """Retire older live snapshots of the same source and scope: a new release replaces them."""
     rows = con.execute(
         "SELECT id FROM snapshots WHERE source = ? AND scope = ? AND superseded_by IS NULL AND id <> ?",

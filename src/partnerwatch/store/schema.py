@@ -159,11 +159,17 @@ _V4 = (
         deaths_best INTEGER, deaths_low INTEGER, deaths_high INTEGER, version VARCHAR)""",
 )
 
+_V5 = tuple(
+    f"ALTER TABLE {table} ADD COLUMN source_row INTEGER"
+    for table in ("facts", "incidents", "timeline", "legal_instruments")
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables, snapshots and country crosswalk", _V1),
     Migration(2, "FMTR: training accounts, printed totals, accepted load issues", _V2),
     Migration(3, "ISO alpha-2; assistance detail; milex status; treaty signatures", _V3),
     Migration(4, "harm events: ACLED detail and actor classes; UCDP conflict deaths", _V4),
+    Migration(5, "curated rows keep their line, so every engine gives them in the document's order", _V5),
 )
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.

@@ -24,7 +24,7 @@ from partnerwatch.figures.context import FigureContext
 from partnerwatch.figures.headlines import headlines
 from partnerwatch.figures.model import Figure
 from partnerwatch.publish.series import countries_with_data
-from partnerwatch.store import COUNTRY_COLUMN
+from partnerwatch.store import COUNTRY_COLUMN, row_order
 from partnerwatch.web.errors import ApiError
 from partnerwatch.web.state import StoreState
 
@@ -77,7 +77,7 @@ def figure_json(figure: Figure) -> dict[str, Any]:
 def country_headlines(cur: Any) -> list[dict[str, Any]]:
     """Every country with data and its headline figures (computed for all countries in three queries)."""
     walk = crosswalk()
-    values = headlines(FigureContext.for_duckdb(cur, "", (2001, 2021)))
+    values = headlines(FigureContext.for_store(cur, "", (2001, 2021)))
     return [
         {"iso3": code, "name": walk.name(code), "headline": values.get(code, {})} for code in countries_with_data(cur)
     ]
@@ -234,14 +234,16 @@ def table_rows(
         # ACLED rows only as aggregates; other sources (UCDP, CC BY) row by row.
         sql = (
             f"SELECT source, country_iso3, year, event_type, perpetrator_class, count(*) AS events,"
-            f" sum(fatalities) AS fatalities FROM harm_events{clause} GROUP BY ALL ORDER BY ALL"
+            f" sum(fatalities) AS fatalities FROM harm_events{clause} GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
         )
     else:
-        order = "" if table in ("countries", "country_aliases", "snapshots") else " ORDER BY snapshot_id, rowid"
-        sql = f"SELECT * FROM {table}{clause}{order}"  # noqa: S608 - table checked, values bound
+        reference = table in ("countries", "country_aliases", "snapshots")
+        order = " ORDER BY 1, 2" if table == "country_aliases" else " ORDER BY 1" if reference else None
     store = state(request)
     with store.cursor() as cur:
         version = store.version(cur)
+        if table != "harm_events":
+            sql = f"SELECT * FROM {table}{clause}{order or f' ORDER BY snapshot_id, {row_order(cur)}'}"  # noqa: S608
         data = cur.sql(f"{sql} LIMIT ? OFFSET ?", params=[*params, limit + 1, cursor]).to_arrow_table()
     more = data.num_rows > limit
     data = data.slice(0, limit)

@@ -13,7 +13,7 @@ from partnerwatch.web import api, errors, pages
 from partnerwatch.web.state import StoreState
 
 
-def create_app(db_path: Path) -> FastAPI:
+def create_app(db_path: Path | str) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = StoreState(db_path)

@@ -15,19 +15,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from partnerwatch.figures.catalog import computed_figures
 from partnerwatch.figures.context import FigureContext
 from partnerwatch.figures.model import Figure
 from partnerwatch.figures.published import published_facts
-from partnerwatch.store import connect
+from partnerwatch.store import Connection, connect
 
 VERSION_TTL = 1.0  # seconds
 
 
 class StoreState:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.path = path
         self.root = connect(path, read_only=True)
         self._lock = threading.Lock()
@@ -37,7 +35,7 @@ class StoreState:
         self._version_at = 0.0
 
     @contextmanager
-    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def cursor(self) -> Iterator[Connection]:
         """A connection for one request (DuckDB cursors are safe to use from one thread each)."""
         cur = self.root.cursor()
         try:
@@ -45,7 +43,7 @@ class StoreState:
         finally:
             cur.close()
 
-    def version(self, cur: duckdb.DuckDBPyConnection | None = None) -> str:
+    def version(self, cur: Connection | None = None) -> str:
         """The store's version, re-read at most once a second (the hot path of every request)."""
         now = time.monotonic()
         with self._lock:
@@ -63,13 +61,14 @@ class StoreState:
             self._version, self._version_at = version, now
         return version
 
-    def figures(self, cur: duckdb.DuckDBPyConnection, iso3: str, period: tuple[int, int]) -> list[Figure]:
+    def figures(self, cur: Connection, iso3: str, period: tuple[int, int]) -> list[Figure]:
         key = (iso3, period, self.version(cur))
         with self._lock:
             cached = self._figures.get(key)
         if cached is not None:
             return cached
-        found = computed_figures(FigureContext.for_duckdb(cur, iso3, period)) + published_facts(cur, iso3)
+        ctx = FigureContext.for_store(cur, iso3, period)
+        found = computed_figures(ctx) + published_facts(ctx)
         with self._lock:
             self._figures[key] = found
         return found

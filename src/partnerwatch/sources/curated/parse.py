@@ -166,7 +166,7 @@ def _read(
     seen: dict[str, int] = {}
     file = f"{iso3.lower()}/{path.name}"
     for line, record in read_csv_records(path, ["section", *columns]):
-        row: dict[str, object] = {"country_iso3": iso3}
+        row: dict[str, object] = {"country_iso3": iso3, "source_row": line}
         for column, (target, parse) in columns.items():
             value = parse(record[column], file, line, column)
             if isinstance(value, DataError):
