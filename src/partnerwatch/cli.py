@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, TypeVar
 
-import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -29,7 +28,7 @@ from partnerwatch.export import FORMATS, export_table
 from partnerwatch.ingest import IngestResult, fetch_and_ingest, ingest, ingest_table, load_bundled
 from partnerwatch.publish.format import format_value
 from partnerwatch.sources import REGISTRY
-from partnerwatch.store import connect, default_db_path
+from partnerwatch.store import Connection, connect, describe_store, store_target
 from partnerwatch.store.connection import schema_version
 
 app = typer.Typer(
@@ -59,10 +58,10 @@ def _guard(action: Callable[[], T]) -> T:
 
 
 @contextmanager
-def _store_with_seed() -> Iterator[tuple[duckdb.DuckDBPyConnection, list[IngestResult]]]:
+def _store_with_seed() -> Iterator[tuple[Connection, list[IngestResult]]]:
     """Open (create, migrate) the store and make sure the bundled dataset is loaded."""
 
-    def open_and_seed() -> tuple[duckdb.DuckDBPyConnection, list[IngestResult]]:
+    def open_and_seed() -> tuple[Connection, list[IngestResult]]:
         con = connect()
         try:
             return con, load_bundled(con)
@@ -78,7 +77,7 @@ def _store_with_seed() -> Iterator[tuple[duckdb.DuckDBPyConnection, list[IngestR
 
 
 @contextmanager
-def _store() -> Iterator[duckdb.DuckDBPyConnection]:
+def _store() -> Iterator[Connection]:
     with _store_with_seed() as (con, _seeded):
         yield con
 
@@ -102,7 +101,7 @@ def main(
 def init() -> None:
     """Create or migrate the store and load the bundled curated dataset."""
     with _store_with_seed() as (con, results):
-        out.print(f"Store: {default_db_path()} (schema version {schema_version(con)})")
+        out.print(f"Store: {describe_store()} (schema version {schema_version(con)})")
         for result in results:
             state = "already loaded" if result.unchanged else f"loaded {result.rows} rows"
             out.print(f"Curated dataset {Path(result.path).name}: {state} (snapshot {result.snapshot_id})")
@@ -222,9 +221,7 @@ def ingest_command(
         raise typer.Exit(2)
 
 
-def _ingest_with_progress(
-    con: duckdb.DuckDBPyConnection, source: str, path: Path, allow_mismatch: bool
-) -> IngestResult:
+def _ingest_with_progress(con: Connection, source: str, path: Path, allow_mismatch: bool) -> IngestResult:
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -275,19 +272,43 @@ def fetch(
 
 @app.command()
 def export(
-    table: Annotated[str, typer.Argument(help="Canonical table name, e.g. arms_transfers.")],
+    target: Annotated[
+        str, typer.Argument(help="Canonical table name, e.g. arms_transfers; with --all, the folder to write to.")
+    ],
+    all_tables: Annotated[
+        bool, typer.Option("--all", help="Write every canonical table and a datapackage.json to the folder.")
+    ] = False,
     country: Annotated[str | None, typer.Option(help="ISO3 code (or name) to filter on.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="csv, json or parquet.")] = "csv",
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="csv (default), json or parquet; with --all parquet (default) or csv."),
+    ] = None,
     out_path: Annotated[Path | None, typer.Option("--out", help="File to write; stdout if omitted.")] = None,
 ) -> None:
-    """Write a canonical table (all columns) as CSV, JSON or Parquet."""
-    if fmt not in FORMATS:
-        err.print(f"bad-value: format {fmt!r} is not one of {', '.join(FORMATS)}", markup=False)
+    """Write a canonical table (all columns) as CSV, JSON or Parquet, or the whole store as a Data Package."""
+    if all_tables:
+        _export_package(Path(target), fmt or "parquet", country, out_path)
+        return
+    chosen = fmt or "csv"
+    if chosen not in FORMATS:
+        err.print(f"bad-value: format {chosen!r} is not one of {', '.join(FORMATS)}", markup=False)
         raise typer.Exit(2)
     with _store() as con:
-        rows = _guard(lambda: export_table(con, table, fmt, out_path, sys.stdout.buffer, country))
+        rows = _guard(lambda: export_table(con, target, chosen, out_path, sys.stdout.buffer, country))
     if out_path is not None:
         err.print(f"Wrote {rows:,} rows to {out_path}", markup=False)
+
+
+def _export_package(folder: Path, fmt: str, country: str | None, out_path: Path | None) -> None:
+    from partnerwatch.datapackage import export_package
+
+    if country is not None or out_path is not None:
+        err.print("bad-value: --all writes whole tables to its folder; --country and --out do not apply", markup=False)
+        raise typer.Exit(2)
+    with _store() as con:
+        descriptor = _guard(lambda: export_package(con, folder, fmt, lambda t, n: err.print(f"{t}: {n:,} rows")))
+    total = sum(int(r["rows"]) for r in descriptor["resources"])
+    err.print(f"Wrote {len(descriptor['resources'])} tables ({total:,} rows) and datapackage.json to {folder}")
 
 
 def _period(text: str) -> tuple[int, int]:
@@ -311,15 +332,32 @@ def figures(
     iso3: Annotated[str, typer.Argument(help="Country ISO3 code, e.g. MLI.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: a list of figure objects.")] = False,
     period: Annotated[str, typer.Option("--period", help="Years, e.g. 2001-2021.")] = "2001-2021",
+    engine: Annotated[
+        str | None,
+        typer.Option(help="duckdb or spark: compute from an exported package (--data) instead of the store."),
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Folder written by 'export --all' (Parquet + datapackage.json).")
+    ] = None,
 ) -> None:
     """Compute every figure for a country (and list the published ones), each with its sources."""
     from partnerwatch.figures.catalog import computed_figures
     from partnerwatch.figures.context import FigureContext
+    from partnerwatch.figures.engines import package_backend
     from partnerwatch.figures.published import published_facts
 
     code, years = _country(iso3), _period(period)
-    with _store() as con:
-        found = computed_figures(FigureContext.for_duckdb(con, code, years)) + published_facts(con, code)
+    if engine is not None and data is None:
+        err.print("missing-value: --engine reads an exported package: give its folder with --data", markup=False)
+        raise typer.Exit(2)
+    if data is not None:
+        folder = data
+        ctx = FigureContext(_guard(lambda: package_backend(engine or "duckdb", folder)), code, years)
+        found = _guard(lambda: computed_figures(ctx) + published_facts(ctx))
+    else:
+        with _store() as con:
+            ctx = FigureContext.for_store(con, code, years)
+            found = computed_figures(ctx) + published_facts(ctx)
     if as_json:
         sys.stdout.write(json.dumps([f.to_dict() for f in found], indent=1, default=str) + "\n")
         return
@@ -426,7 +464,7 @@ def serve(
     with _store():
         pass  # create, migrate and seed the store once before opening it read-only
     err.print(f"PartnerWatch on http://{host}:{port}/ (API docs at /docs)", markup=False)
-    uvicorn.run(create_app(default_db_path()), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(store_target()), host=host, port=port, log_level="warning")
 
 
 def run() -> None:

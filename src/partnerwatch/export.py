@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from partnerwatch.countries import crosswalk
 from partnerwatch.errors import PartnerWatchError
-from partnerwatch.store import COUNTRY_COLUMN, DATA_TABLES, REFERENCE_TABLES
+from partnerwatch.store import COUNTRY_COLUMN, DATA_TABLES, REFERENCE_TABLES, Connection, row_order
+from partnerwatch.store.postgres import PostgresConnection
 
 FORMATS = ("csv", "json", "parquet")
 
@@ -24,14 +25,14 @@ def exportable_tables() -> tuple[str, ...]:
     return (*DATA_TABLES, *REFERENCE_TABLES)
 
 
-def read_table(con: duckdb.DuckDBPyConnection, table: str, country: str | None = None) -> pa.Table:
-    """All columns of a canonical table, optionally for one country (ISO3 or any known name)."""
+def table_query(con: Connection, table: str, country: str | None = None) -> tuple[str, list[object]]:
+    """The SELECT that exports a canonical table, in a stable order, optionally for one country."""
     if table not in exportable_tables():
         raise PartnerWatchError.single(
             "unknown-table",
             f"{table!r} is not a canonical table; choose from {', '.join(exportable_tables())}",
         )
-    sql = f"SELECT * FROM {table}"
+    sql = f"SELECT * FROM {table}"  # noqa: S608 - a canonical table name, checked above
     params: list[object] = []
     if country:
         iso3 = crosswalk().lookup_name(country)
@@ -42,8 +43,31 @@ def read_table(con: duckdb.DuckDBPyConnection, table: str, country: str | None =
             raise PartnerWatchError.single("unknown-table", f"{table!r} has no country column to filter on")
         sql += f" WHERE {column} = ?"
         params.append(iso3)
-    order = "" if table in REFERENCE_TABLES else " ORDER BY snapshot_id, rowid"
-    return con.sql(sql + order, params=params).to_arrow_table()
+    if table == "country_aliases":
+        order = " ORDER BY 1, 2"
+    else:
+        order = " ORDER BY 1" if table in REFERENCE_TABLES else f" ORDER BY snapshot_id, {row_order(con)}"
+    return sql + order, params
+
+
+def read_table(con: Connection, table: str, country: str | None = None) -> pa.Table:
+    """All columns of a canonical table, optionally for one country (ISO3 or any known name)."""
+    sql, params = table_query(con, table, country)
+    return con.sql(sql, params=params).to_arrow_table()
+
+
+def table_batches(con: Connection, table: str, size: int = 65_536) -> Iterator[pa.Table]:
+    """A whole table in blocks, so exporting a large one keeps memory flat; the first block may be empty."""
+    sql, _params = table_query(con, table)
+    if isinstance(con, PostgresConnection):
+        yield from con.arrow_batches(sql, size)
+        return
+    reader = con.sql(sql).to_arrow_reader(size)
+    if reader is None:  # a SELECT always has a result; DuckDB's stub allows None
+        raise PartnerWatchError.single("store-error", f"no result reading {table!r}")
+    yield pa.Table.from_batches([], schema=reader.schema)
+    for batch in reader:
+        yield pa.Table.from_batches([batch])
 
 
 def write_table(data: pa.Table, fmt: str, sink: BinaryIO) -> None:
@@ -62,7 +86,7 @@ def write_table(data: pa.Table, fmt: str, sink: BinaryIO) -> None:
 
 
 def export_table(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     table: str,
     fmt: str,
     out: Path | None,

@@ -1,0 +1,73 @@
+"""``export --all``: every canonical table in one file each, described and hashed in datapackage.json."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from partnerwatch.datapackage import export_package, read_package
+from partnerwatch.errors import PartnerWatchError
+from partnerwatch.export import exportable_tables
+from partnerwatch.ingest import ingest, load_bundled
+from tests.conftest import table_snapshot
+from tests.test_cli import run
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_the_package_describes_every_table_with_its_sources(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    load_bundled(store)
+    ingest(store, "sipri-transfers", DATA / "sipri" / "register_small.csv")
+    descriptor = export_package(store, tmp_path)
+    counts = table_snapshot(store)
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    assert list(resources) == list(exportable_tables())
+    for name, resource in resources.items():
+        path = tmp_path / resource["path"]
+        assert resource["rows"] == counts[name] == pq.read_metadata(path).num_rows
+        assert resource["hash"] == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+        assert [f["name"] for f in resource["schema"]["fields"]] == pq.read_schema(path).names
+    transfers = resources["arms_transfers"]
+    assert [s["snapshot_id"] for s in transfers["sources"]] == [2]
+    assert transfers["sources"][0]["title"].startswith("SIPRI Arms Transfers Database")
+    assert "non-commercial" in transfers["licenses"][0]["title"]
+    types = {f["name"]: f["type"] for f in transfers["schema"]["fields"]}
+    assert (types["delivery_years"], types["tiv_delivered"], types["order_year"]) == ("array", "number", "integer")
+    assert json.loads((tmp_path / "datapackage.json").read_text())["resources"] == descriptor["resources"]
+    assert not list(tmp_path.glob(".*partial"))
+    assert set(read_package(tmp_path)) == set(exportable_tables())
+
+
+def test_csv_packages_flatten_lists(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    ingest(store, "sipri-transfers", DATA / "sipri" / "register_small.csv")
+    export_package(store, tmp_path, "csv")
+    with (tmp_path / "arms_transfers.csv").open(encoding="utf-8") as fh:
+        years = [r["delivery_years"] for r in csv.DictReader(fh)]
+    assert any(";" in y for y in years)
+
+
+def test_a_folder_that_is_not_a_package(tmp_path: Path) -> None:
+    with pytest.raises(PartnerWatchError, match="not-this-format"):
+        read_package(tmp_path)
+    (tmp_path / "datapackage.json").write_text('{"resources": [{"name": "facts", "path": "facts.parquet"}]}')
+    with pytest.raises(PartnerWatchError, match="missing-value: the export has no Parquet file for assistance"):
+        read_package(tmp_path)
+
+
+def test_export_all_from_the_command_line(home: Path, tmp_path: Path) -> None:
+    result = run("export", "--all", str(tmp_path / "pkg"), home=home)
+    assert result.returncode == 0, result.stderr
+    assert "Wrote 19 tables" in result.stderr and (tmp_path / "pkg" / "facts.parquet").is_file()
+    refused = run("export", "--all", str(tmp_path / "pkg"), "--format", "json", home=home)
+    assert refused.returncode == 2 and "bad-value: --all writes parquet or csv, not 'json'" in refused.stderr
+    figures = run("figures", "MLI", "--json", "--data", str(tmp_path / "pkg"), home=home)
+    assert figures.returncode == 0, figures.stderr
+    assert any(f["id"] == "mli-sa-total-21y" for f in json.loads(figures.stdout))
+    missing = run("figures", "MLI", "--engine", "spark", home=home)
+    assert missing.returncode == 2 and "give its folder with --data" in missing.stderr
