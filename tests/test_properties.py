@@ -17,12 +17,15 @@ import os
 import tempfile
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from partnerwatch.errors import PartnerWatchError
 from partnerwatch.sources import get_source
+from partnerwatch.sources.acled.parse import parse_acled, parse_acled_rows
+from partnerwatch.sources.base import ReadAgain
 
 EXAMPLES = int(os.environ.get("PARTNERWATCH_EXAMPLES", "0"))
 """Examples per property; the defaults keep CI quick, a hunt sets e.g. PARTNERWATCH_EXAMPLES=2000."""
@@ -105,6 +108,8 @@ def _parse_everything(source: str, name: str, data: bytes) -> None:
             for stream in parsed.streams.values():
                 for _batch in stream:
                     pass
+        except ReadAgain:
+            event("read again row by row")
         except PartnerWatchError as error:
             assert all(e.code and e.file for e in error.errors)
             event(f"refused: {error.errors[0].code}")
@@ -151,3 +156,31 @@ def test_api_downloads_give_rows_or_coded_errors(source: str, data: st.DataObjec
             record[key] = data.draw(json_values)
         lines.append(json.dumps(record))
     _parse_everything(source, name.replace(".csv", ".jsonl"), "\n".join(lines).encode("utf-8"))
+
+
+@settings(max_examples=EXAMPLES or 80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_acled_column_and_row_readers_agree(data: st.DataObject) -> None:
+    """The column reader gives the row reader's table, or defers to it (ReadAgain), or both refuse the file."""
+    name, text_ = _file(data, "acled")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(text_.encode("utf-8"))
+        try:
+            expected: pa.Table | None = parse_acled_rows(path).tables["harm_events"]
+        except PartnerWatchError:
+            expected = None
+        try:
+            parsed = parse_acled(path)
+            batches = [b for stream in parsed.streams.values() for b in stream]
+            got: pa.Table | None = pa.Table.from_batches(batches) if parsed.streams else parsed.tables["harm_events"]
+            event("column reader")
+        except ReadAgain as again:
+            got = again.parsed.tables["harm_events"]
+            event("read again")
+        except PartnerWatchError:
+            got = None
+            event("refused")
+        assert (got is None) == (expected is None)
+        if got is not None and expected is not None:
+            assert got.equals(expected)

@@ -21,7 +21,7 @@ from partnerwatch.countries import crosswalk
 from partnerwatch.errors import DataError, PartnerWatchError
 from partnerwatch.net.http import RetryPolicy
 from partnerwatch.sources import get_source
-from partnerwatch.sources.base import ParsedFile, ProgressCallback, Source
+from partnerwatch.sources.base import ParsedFile, ProgressCallback, ReadAgain, Source
 from partnerwatch.sources.curated import bundled_folders
 from partnerwatch.sources.table import parse_table
 from partnerwatch.store import Connection, SnapshotRecord, downloads_dir, home_dir, load_snapshot, snapshot_dir
@@ -181,7 +181,10 @@ def _store_parsed(
         scope=parsed.scope,
         stored_path=str(stored),
     )
-    result = load_snapshot(con, record, tables, parsed.streams, parsed.keys)
+    try:
+        result = load_snapshot(con, record, tables, parsed.streams, parsed.keys)
+    except ReadAgain as again:  # a block reader met something only its row reader settles; nothing was written
+        return _store_parsed(con, source, path, sha256, size, again.parsed, allow_mismatch)
     return IngestResult(
         source.name,
         str(path),

@@ -71,6 +71,20 @@ class ParsedFile:
         return sum(t.num_rows for t in self.tables.values())
 
 
+class ReadAgain(Exception):
+    """Raised by a block stream that met something only its source's row-by-row reader settles.
+
+    It carries that reader's result for the same file (had the file an error,
+    that reader raised it instead, with its row and field). Streams are
+    consumed before the store's transaction begins, so the loader simply
+    loads ``parsed`` instead.
+    """
+
+    def __init__(self, parsed: ParsedFile) -> None:
+        super().__init__("read the file again row by row")
+        self.parsed = parsed
+
+
 ProgressCallback = Callable[[int], None]
 """Called by parsers with the number of bytes (or units) done since the last call."""
 

@@ -86,7 +86,7 @@ def csv_records(
     column that marks an HXL hashtag row.
     """
     reader = csv.reader(text_lines(text))
-    header = next(reader, None)
+    header = next(guarded(reader, file), None)
     if header is None:
         raise PartnerWatchError.single("empty-file", "the file is empty", file=file)
     header = [h.strip().lstrip("\ufeff") for h in header]

@@ -229,7 +229,9 @@ def _load(
             else:
                 insert_arrow(con, name, data, snapshot_id)
         for name, (path, count) in staged.items():
-            if count:
+            if count and name in keys:
+                kept += _upsert(con, name, path, snapshot_id, *keys[name])
+            elif count:
                 _append_parquet(con, name, path, snapshot_id)
             rows += count
         if rows != record.rows:
@@ -253,39 +255,60 @@ def _load(
 def _upsert(
     con: Connection,
     table: str,
-    data: pa.Table,
+    data: pa.Table | Path,
     snapshot_id: int,
     key: tuple[str, ...],
     version: str,
 ) -> int:
     """Insert rows keyed on ``key``: a stored row with the same key is replaced only by a newer version.
 
-    Returns how many incoming rows were dropped because the store already held
-    that record in the same or a newer version.
+    ``data`` is an Arrow table or a staged Parquet file. Returns how many
+    incoming rows were dropped because the store already held that record in
+    the same or a newer version.
     """
     match = " AND ".join(f't."{k}" = i."{k}"' for k in key)
-    columns = ", ".join(f'"{c}"' for c in data.column_names)
+    newer = f'coalesce(t."{version}", -1) < coalesce(i."{version}", -1)'
+    names = data.column_names if isinstance(data, pa.Table) else pq.read_schema(data).names
+    columns = ", ".join(f'"{c}"' for c in names)
+    if isinstance(data, Path) and not isinstance(con, PostgresConnection):
+        # DuckDB reads the stage where it lies: no copy of millions of rows into a temporary table.
+        incoming, params = "read_parquet(?)", [str(data)]
+    else:
+        _fill_incoming(con, table, data, columns)
+        incoming, params = "_incoming", []
+    try:
+        kept = con.execute(
+            f"SELECT count(*) FROM {incoming} i JOIN {table} t ON {match} WHERE NOT ({newer})", params
+        ).fetchall()[0][0]
+        con.execute(f"DELETE FROM {table} t USING {incoming} i WHERE {match} AND {newer}", params)
+        con.execute(
+            f"INSERT INTO {table} (snapshot_id, {columns}) SELECT ?, {columns} FROM {incoming} i"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})",
+            [snapshot_id, *params],
+        )
+    finally:
+        con.execute("DROP TABLE IF EXISTS _incoming")
+    return int(kept)
+
+
+def _fill_incoming(con: Connection, table: str, data: pa.Table | Path, columns: str) -> None:
+    """The temporary table ``_incoming`` holding the rows to merge, typed like ``table``'s columns."""
     if isinstance(con, PostgresConnection):
         con.execute(f"CREATE TEMP TABLE _incoming AS SELECT {columns} FROM {table} WITH NO DATA")
-        con.copy_arrow("_incoming", data)
-    else:
+        if isinstance(data, pa.Table):
+            con.copy_arrow("_incoming", data)
+        else:
+            staged = pq.ParquetFile(data)
+            for group in range(staged.num_row_groups):
+                con.copy_arrow("_incoming", staged.read_row_group(group))
+    elif isinstance(data, pa.Table):
         con.register("_incoming_arrow", data)
         try:
             con.execute("CREATE TEMP TABLE _incoming AS SELECT * FROM _incoming_arrow")
         finally:
             con.unregister("_incoming_arrow")
-    try:
-        before = con.execute("SELECT count(*) FROM _incoming").fetchall()[0][0]
-        con.execute(
-            f"DELETE FROM _incoming i USING {table} t WHERE {match}"
-            f' AND coalesce(t."{version}", -1) >= coalesce(i."{version}", -1)'
-        )
-        after = con.execute("SELECT count(*) FROM _incoming").fetchall()[0][0]
-        con.execute(f"DELETE FROM {table} t USING _incoming i WHERE {match}")
-        con.execute(f"INSERT INTO {table} (snapshot_id, {columns}) SELECT ?, {columns} FROM _incoming", [snapshot_id])
-    finally:
-        con.execute("DROP TABLE IF EXISTS _incoming")
-    return int(before) - int(after)
+    else:
+        con.execute("CREATE TEMP TABLE _incoming AS SELECT * FROM read_parquet(?)", [str(data)])
 
 
 class _AlreadyLoaded(Exception):

@@ -13,6 +13,9 @@ Shapes, recognised from the header:
   violence``, ``Riots/Protests``, no ``sub_event_type``), mapped to the current
   one with ``taxonomy.csv``.
 
+Current, dyadic and HDX files are read column by column (``columnar.py``),
+the others — and any file that reader is not sure of — row by row, here.
+
 Dates are ISO (``2020-07-31``) or long (``31 December 2020``). Where the file
 has no ``civilian_targeting`` it is derived as ACLED defines it — every
 violence-against-civilians event, and explosions/remote violence whose target
@@ -33,10 +36,12 @@ from importlib import resources
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from partnerwatch.countries import crosswalk
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
+from partnerwatch.sources.acled import columnar
 from partnerwatch.sources.acled.actors import classify, classify_many
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
 from partnerwatch.sources.tabular import csv_records, jsonl_as_csv
@@ -98,6 +103,38 @@ def old_taxonomy() -> dict[tuple[str, str], tuple[str, str | None]]:
 
 
 def parse_acled(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
+    """Stream current, dyadic and HDX files column by column; read the other shapes row by row."""
+    header = columnar.header_of(path)
+    names = [_column(h) for h in header or []]
+    streamable = (
+        bool(names)
+        and not names[0].startswith("{")
+        and all(r in names for r in REQUIRED)
+        and "actor2" in names
+        and len(set(names)) == len(names)
+    )
+    if not streamable:
+        return parse_acled_rows(path, progress)
+    hxl = columnar.second_row_is_hxl(path, names, "event_id_cnty")
+    shape = "current" if "civilian_targeting" in names else "dyadic"
+
+    def reread() -> ParsedFile:
+        return parse_acled_rows(path)
+
+    def convert(columns: dict[str, pa.Array]) -> pa.RecordBatch:
+        return _convert(columns, reread)
+
+    return ParsedFile(
+        tables={},
+        streams={"harm_events": columnar.blocks(path, names, hxl, convert, reread, progress)},
+        scope=f"file:{path.name}",
+        notes=f"ACLED {shape} file, read column by column",
+        keys={"harm_events": (KEYS, "event_timestamp")},
+    )
+
+
+def parse_acled_rows(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
+    """Every shape, one record at a time, with each error at its row and field."""
     file = path.name
     text, warnings = cells.decode(cells.read_bytes(path), "utf-8", file)
     if text.lstrip().startswith("{"):
@@ -311,15 +348,119 @@ def _date(value: str) -> date | None:
 
 
 def _taxonomy(record: dict[str, str]) -> tuple[str, str | None, bool]:
-    event_type = record["event_type"].strip()
-    sub = record.get("sub_event_type", "").strip() or None
+    return _taxonomy_of(
+        record["event_type"].strip(),
+        record.get("sub_event_type", "").strip() or None,
+        record.get("inter1", "").strip(),
+        "sub_event_type" in record,
+    )
+
+
+def _taxonomy_of(event_type: str, sub: str | None, inter1: str, has_sub: bool) -> tuple[str, str | None, bool]:
+    """(event type, sub-event type, mapped from the pre-2019 taxonomy?) of one event."""
     table = old_taxonomy()
-    inter1 = record.get("inter1", "").strip()
     for key in ((event_type, inter1), (event_type, "")):
-        if key in table and (key[0] not in ("Violence against civilians",) or "sub_event_type" not in record):
+        if key in table and (key[0] not in ("Violence against civilians",) or not has_sub):
             new_type, new_sub = table[key]
             return new_type, sub or new_sub, True
     return event_type, sub, False
+
+
+def _convert(columns: dict[str, pa.Array], reread: columnar.Reread) -> pa.RecordBatch:
+    """One block of string columns as ``harm_events`` rows: ``_event`` for a whole column at once."""
+    size = len(columns["event_id_cnty"])
+    empty = pa.array([""] * size, pa.string())
+
+    def raw(name: str) -> pa.Array:
+        return columns.get(name, empty)
+
+    def text(name: str) -> pa.Array:
+        return columnar.text(raw(name))
+
+    def strip(name: str) -> pa.Array:
+        return columnar.stripped(raw(name))
+
+    def within(values: pa.Array, low: float, high: float) -> bool:
+        inside = pc.and_(pc.greater_equal(values, low), pc.less_equal(values, high))
+        return bool(pc.all(pc.fill_null(inside, True)).as_py())
+
+    event_id = strip("event_id_cnty")
+    if pc.any(pc.starts_with(raw("event_id_cnty"), "#")).as_py() or pc.any(pc.equal(event_id, "")).as_py():
+        columnar.doubt(reread)
+    iso3 = columnar.country(columns, size, reread)
+    when = columnar.iso_dates(raw("event_date"), reread)
+    fatalities = columnar.number(raw("fatalities"), pa.int64(), columnar.INTEGER, reread)
+    timestamp = columnar.number(raw("timestamp"), pa.int64(), columnar.INTEGER, reread)
+    latitude = columnar.number(raw("latitude"), pa.float64(), columnar.DECIMAL, reread)
+    longitude = columnar.number(raw("longitude"), pa.float64(), columnar.DECIMAL, reread)
+    if not (within(fatalities, 0, cells.INT32_MAX) and within(latitude, -90, 90) and within(longitude, -180, 180)):
+        columnar.doubt(reread)
+
+    has_sub = "sub_event_type" in columns
+    taxonomy = columnar.by_value(
+        [strip("event_type"), strip("sub_event_type"), strip("inter1")],
+        lambda e, s, i: dict(zip(("event_type", "sub", "mapped"), _taxonomy_of(e, s or None, i, has_sub), strict=True)),
+        pa.struct([("event_type", pa.string()), ("sub", pa.string()), ("mapped", pa.bool_())]),
+        reread,
+    )
+    event_type = pc.struct_field(taxonomy, "event_type")
+    actor2, inter1, inter2 = text("actor2"), text("inter1"), text("inter2")
+    if "civilian_targeting" in columns:
+        targeting = columnar.by_value(
+            [raw("civilian_targeting")], lambda v: v.strip().casefold() == "civilian targeting", pa.bool_(), reread
+        )
+        derived = pa.array([False] * size)
+    else:
+        to_civilians = pc.or_(pc.equal(strip("inter2"), "7"), pc.starts_with(strip("actor2"), "Civilians"))
+        remote = pc.and_(pc.equal(event_type, REMOTE), to_civilians)
+        targeting, derived = pc.or_(pc.equal(event_type, VAC), remote), pa.array([True] * size)
+
+    def actor_class(actor: str, inter: str) -> pa.Array:
+        return columnar.by_value(
+            [strip(actor), strip(inter), iso3], lambda a, i, c: classify(a or None, i or None, c), pa.string(), reread
+        )
+
+    actor1_class = actor_class("actor1", "inter1")
+    values: dict[str, pa.Array] = {
+        "source": pa.array(["acled"] * size, pa.string()),
+        "event_id": event_id,
+        "country_iso3": iso3,
+        "event_date": when,
+        "year": pc.cast(pc.year(when), pa.int32()),
+        "event_type": event_type,
+        "sub_event_type": pc.struct_field(taxonomy, "sub"),
+        "actor1": text("actor1"),
+        "assoc_actor_1": text("assoc_actor_1"),
+        "actor2": actor2,
+        "assoc_actor_2": text("assoc_actor_2"),
+        "interaction": text("interaction"),
+        "civilian_targeting": targeting,
+        "admin1": text("admin1"),
+        "admin2": text("admin2"),
+        "admin3": text("admin3"),
+        "location": text("location"),
+        "latitude": latitude,
+        "longitude": longitude,
+        "fatalities": pc.cast(fatalities, pa.int32()),
+        "notes": text("notes"),
+        "perpetrator_class": actor1_class,
+        "event_timestamp": timestamp,
+        "disorder_type": text("disorder_type"),
+        "inter1": inter1,
+        "inter2": inter2,
+        "time_precision": columnar.by_value([raw("time_precision")], _small_int, pa.int32(), reread),
+        "geo_precision": columnar.by_value([raw("geo_precision")], _small_int, pa.int32(), reread),
+        "reported_by": text("source"),
+        "source_scale": text("source_scale"),
+        "civilian_targeting_derived": derived,
+        "taxonomy_mapped": pc.struct_field(taxonomy, "mapped"),
+        "actor1_class": actor1_class,
+        "actor2_class": actor_class("actor2", "inter2"),
+        "assoc_actor_1_classes": columnar.by_value(
+            [strip("assoc_actor_1"), iso3], lambda a, c: classify_many(a or None, c), pa.string(), reread
+        ),
+    }
+    return pa.RecordBatch.from_arrays([values[name] for name in SCHEMA.names], schema=SCHEMA)
 
 
 def _small_int(value: str | None) -> int | None:

@@ -1,0 +1,240 @@
+"""ACLED's CSV exports read a block at a time, column by column, at the speed of Arrow's C++ reader.
+
+The row-by-row reader (``parse.py``) checks each cell in Python; on millions of
+events that is most of an ingest. Here Arrow splits the CSV into string
+columns and every check and conversion is a whole-column operation; what
+depends on a handful of distinct values (countries, the old taxonomy, actor
+classes, precision codes) is computed once per distinct value and mapped
+back.
+
+The two readers must agree. This one is strict: it accepts only values whose
+meaning is beyond doubt (``5``, ``-3.25``, ``2020-07-31``) and raises
+``ReadAgain`` at the first thing it is not sure of — a bad or merely unusual
+cell, an encoding error, a ragged row, a duplicate id, an HXL row out of
+place. ``ReadAgain`` carries the row-by-row reader's result for the same file,
+or that reader raises its coded errors (file, row, field). Either way the
+store has not been touched: blocks are staged before the load's transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import NoReturn
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from partnerwatch.countries import crosswalk
+from partnerwatch.sources.base import ParsedFile, ProgressCallback, ReadAgain
+
+CHUNK_BYTES = 32 << 20  # bytes Arrow parses at once, on every core, then converted as one batch
+FIELD_LIMIT = 128 * 1024  # the csv module's field limit, which the row-by-row reader enforces
+# Python's str.strip() removes exactly these; Arrow's own whitespace trim knows a different set.
+WHITESPACE = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+MISSING = ("", "n/a", "na", "-", "--", "...")
+INTEGER = r"^[0-9]+$"
+DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
+SEPARATOR = "\x1f"  # joins key columns for per-value mapping; a unit separator never occurs in ACLED text
+
+Reread = Callable[[], ParsedFile]
+
+
+def header_of(path: Path) -> list[str] | None:
+    """The header as the row-by-row reader sees it, or None when it is not on one physical line."""
+    with path.open("rb") as fh:
+        first = fh.readline(1 << 20)
+    try:
+        line = first.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None
+    if not line.endswith("\n") or line.count('"') % 2:
+        return None
+    try:
+        fields = next(csv.reader([line]), None)
+    except csv.Error:  # a stray carriage return, say: the row reader names it
+        return None
+    return [f.strip() for f in fields] if fields else None
+
+
+def second_row_is_hxl(path: Path, header: list[str], column: str) -> bool:
+    with path.open("rb") as fh:
+        fh.readline(1 << 20)
+        second = fh.readline(1 << 20).decode("utf-8", errors="replace")
+    try:
+        fields = next(csv.reader([second]), [])
+    except csv.Error:
+        return False
+    return len(fields) == len(header) and fields[header.index(column)].startswith("#")
+
+
+def blocks(
+    path: Path,
+    header: list[str],
+    hxl: bool,
+    convert: Callable[[dict[str, pa.Array]], pa.RecordBatch],
+    reread: Reread,
+    progress: ProgressCallback | None,
+) -> Iterator[pa.RecordBatch]:
+    """Converted blocks of the file; ``ReadAgain`` (or the row reader's errors) at the first doubt."""
+    parse = pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=True)
+    types = pacsv.ConvertOptions(
+        column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
+    )
+    ids: list[pa.Array] = []
+    try:
+        for number, chunk in enumerate(chunks(path)):
+            skip = (1, 1 if hxl else 0) if number == 0 else (0, 0)
+            options = pacsv.ReadOptions(column_names=header, skip_rows=skip[0], skip_rows_after_names=skip[1])
+            table = pacsv.read_csv(
+                pa.BufferReader(chunk), read_options=options, parse_options=parse, convert_options=types
+            )
+            for batch in table.combine_chunks().to_batches():
+                columns = {name: batch.column(i) for i, name in enumerate(batch.schema.names)}
+                if any(_suspicious(array) for array in columns.values()):
+                    doubt(reread)
+                converted = convert(columns)
+                ids.append(converted.column(converted.schema.get_field_index("event_id")))
+                if progress is not None:
+                    progress(converted.num_rows)
+                yield converted
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        doubt(reread)
+    every = pa.chunked_array(ids, pa.string())
+    if len(every) == 0 or pc.count_distinct(every).as_py() != len(every):
+        doubt(reread)
+
+
+def chunks(path: Path, size: int = CHUNK_BYTES) -> Iterator[bytes]:
+    """The file in pieces of about ``size`` bytes, each ending at a line break outside quotes.
+
+    Arrow then parses each piece on all cores. A quote character toggles
+    "inside a field" (a doubled quote toggles twice), so a line break is a
+    record boundary when the quotes before it are even in number.
+    """
+    inside = False
+    carry = b""
+    with path.open("rb") as fh:
+        while True:
+            data = fh.read(size)
+            if not data:
+                break
+            piece = carry + data
+            cut = _boundary(piece, inside)
+            if cut < 0:
+                carry = piece
+                continue
+            head, carry = piece[:cut], piece[cut:]
+            inside = False
+            yield head
+    if carry:
+        yield carry
+
+
+def _boundary(piece: bytes, inside: bool) -> int:
+    """The end of the last complete record in ``piece`` (just past its line break), or -1."""
+    odd = (piece.count(b'"') % 2 == 1) != inside
+    end = len(piece)
+    while True:
+        line_break = piece.rfind(b"\n", 0, end)
+        if line_break < 0:
+            return -1
+        after = piece.count(b'"', line_break + 1, end)
+        odd = odd != (after % 2 == 1)
+        if not odd:
+            return line_break + 1
+        end = line_break
+
+
+def _suspicious(array: pa.Array) -> bool:
+    """A NUL byte or a field longer than the csv module allows: the row reader refuses both, so must we."""
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+    if len(offsets) < 2:
+        return False
+    if int(np.diff(offsets).max()) > FIELD_LIMIT:
+        return True
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return bool((data == 0).any())
+
+
+def doubt(reread: Reread) -> NoReturn:
+    raise ReadAgain(reread())
+
+
+def _longest(array: pa.Array) -> int:
+    longest = pc.max(pc.binary_length(array)).as_py()
+    return int(longest or 0)
+
+
+def stripped(array: pa.Array) -> pa.Array:
+    return pc.utf8_trim(array, characters=WHITESPACE)
+
+
+def text(array: pa.Array) -> pa.Array:
+    """Stripped, empty as null: the row reader's ``value.strip() or None``."""
+    trimmed = stripped(array)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
+def number(array: pa.Array, kind: pa.DataType, pattern: str, reread: Reread) -> pa.Array:
+    """``cells.parse_int``/``parse_float`` for unmistakable values: missing markers as null, else digits."""
+    trimmed = pc.replace_substring(stripped(array), ",", "")
+    missing = pc.is_in(pc.utf8_lower(trimmed), value_set=pa.array(MISSING))
+    given = pc.invert(missing)
+    if not pc.all(pc.or_(missing, pc.match_substring_regex(trimmed, pattern))).as_py():
+        doubt(reread)
+    values = pc.if_else(given, trimmed, pa.scalar(None, pa.string()))
+    try:
+        return pc.cast(values, kind)
+    except pa.ArrowInvalid:  # out of range for the type
+        doubt(reread)
+
+
+def iso_dates(array: pa.Array, reread: Reread) -> pa.Array:
+    """``YYYY-MM-DD`` dates that exist, as the row reader's ``date.fromisoformat`` takes them."""
+    trimmed = stripped(array)
+    if not pc.all(pc.equal(pc.utf8_length(trimmed), 10)).as_py():
+        doubt(reread)
+    try:
+        return pc.cast(trimmed, pa.date32())  # refuses 2020-02-30 and anything but YYYY-MM-DD
+    except pa.ArrowInvalid:
+        doubt(reread)
+
+
+def by_value(columns: list[pa.Array], compute: Callable[..., object], kind: pa.DataType, reread: Reread) -> pa.Array:
+    """``compute`` called once per distinct combination of values, mapped back onto every row."""
+    if len(columns) == 1:
+        keys = columns[0]
+        distinct = pc.unique(keys)
+        results = [compute(v) for v in distinct.to_pylist()]
+    else:
+        if any(pc.any(pc.match_substring(c, SEPARATOR)).as_py() for c in columns if c.type == pa.string()):
+            doubt(reread)
+        keys = pc.binary_join_element_wise(*columns, SEPARATOR)
+        distinct = pc.unique(keys)
+        results = [compute(*v.split(SEPARATOR)) for v in distinct.to_pylist()]
+    return pc.take(pa.array(results, kind), pc.index_in(keys, value_set=distinct))
+
+
+def country(columns: dict[str, pa.Array], size: int, reread: Reread) -> pa.Array:
+    """The row reader's ``_country``: ISO numeric code first, then ISO3 or name; any unknown is a doubt."""
+    walk = crosswalk()
+    empty = pa.array([""] * size, pa.string())
+
+    def resolve(iso: str, iso3: str, name: str) -> str | None:
+        iso, iso3, name = iso.strip(), iso3.strip(), name.strip()
+        found = walk.lookup_numeric(int(iso)) if iso.isdigit() else None
+        for value in (iso3, name):
+            if found is None and value:
+                found = walk.lookup_name(value, "acled")
+        return found
+
+    keys = [columns.get(name, empty) for name in ("iso", "iso3", "country")]
+    resolved = by_value(keys, resolve, pa.string(), reread)
+    if resolved.null_count:
+        doubt(reread)
+    return resolved
