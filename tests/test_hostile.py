@@ -124,3 +124,139 @@ def test_a_workbook_missing_its_sheet(
     book.save(buffer)
     path.write_bytes(buffer.getvalue())
     assert _refused(store, source, path)[0].startswith(error)
+
+
+TREATY_HEADER = "iso2,member,state party,year ratification or accession,signatory,no action,status,note\n"
+TREATY_ROWS = [
+    "ML,Mali,1,1990,0,0,state party,\n",
+    "NE,Niger,1,1990,0,0,state party,\n",
+    "NA,Namibia,1,1991,0,0,state party,\n",
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "first_error"),
+    [
+        ("empty", "", "hr_status_crc.csv: empty-file: the file is empty (0 bytes)"),
+        ("header_only", TREATY_HEADER, "hr_status_crc.csv: empty-file: no member rows"),
+        (
+            "ragged",
+            TREATY_HEADER + TREATY_ROWS[0] + "NE,Niger,1,1990\n",
+            "hr_status_crc.csv:3: bad-row: row has 4 fields, header has 8",
+        ),
+        (
+            "duplicate_member",
+            TREATY_HEADER + "".join(TREATY_ROWS) + "ML,Mali,0,,1,0,signatory state,\n",
+            "hr_status_crc.csv:5:iso2: duplicate-row: 'Mali' (MLI) is also on line 2: one status per member",
+        ),
+        (
+            "impossible_year",
+            TREATY_HEADER + "ML,Mali,1,19x0,0,0,state party,\n",
+            "hr_status_crc.csv:2:year ratification or accession: bad-date: '19x0' is not a year",
+        ),
+        (
+            "unknown_member",
+            TREATY_HEADER + "XQ,Freedonia,1,1990,0,0,state party,\n",
+            "hr_status_crc.csv:2:iso2: unknown-country: 'XQ' / 'Freedonia' is not in the crosswalk",
+        ),
+        (
+            "bad_status",
+            TREATY_HEADER + "ML,Mali,1,1990,0,0,ratified maybe,\n",
+            "hr_status_crc.csv:2:status: bad-value: 'ratified maybe' is not one of state party, signatory state,"
+            " no action",
+        ),
+        (
+            "missing_column",
+            "iso2,member,state party,signatory,no action,status\nML,Mali,1,0,0,state party\n",
+            "hr_status_crc.csv:1:year ratification or accession: missing-column: column not in header",
+        ),
+    ],
+)
+def test_hostile_un_treaty_files(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path, case: str, text: str, first_error: str
+) -> None:
+    """Which treaty a file holds comes from its name, so each case is a hr_status_crc.csv of its own."""
+    valid = tmp_path / "valid" / "hr_status_crc.csv"
+    valid.parent.mkdir()
+    valid.write_text(TREATY_HEADER + "".join(TREATY_ROWS), encoding="utf-8")
+    ingest(store, "un-treaties", valid)
+    path = tmp_path / case / "hr_status_crc.csv"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    assert _refused(store, "un-treaties", path)[0] == first_error
+
+
+def test_an_un_treaty_file_of_no_known_treaty(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = tmp_path / "hr_status_unknown.csv"
+    path.write_text(TREATY_HEADER + TREATY_ROWS[0], encoding="utf-8")
+    assert _refused(store, "un-treaties", path)[0].startswith(
+        "hr_status_unknown.csv: not-this-format: cannot tell the treaty from the file name"
+    )
+
+
+DTM_HEADER = ["Snapshot Date", "Admin 0 pcode", "Admin 1", "Admin 2", "Total No. of IDPs Ind.", "Total No# of IDPs HH"]
+DTM_ROWS = [["31-12-2019", "MLI", "Mopti", "Bandiagara", 1200, 300], ["31-12-2019", "MLI", "Gao", "Ansongo", 800, 150]]
+
+
+def _workbook(path: Path, rows: list[list[object]]) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("case", "rows", "first_error"),
+    [
+        ("empty_sheet", [], "Round_60.xlsx: empty-file: the first sheet is empty"),
+        ("header_only", [DTM_HEADER], "Round_60.xlsx: empty-file: no IDP rows"),
+        (
+            "missing_column",
+            [DTM_HEADER[:4] + DTM_HEADER[5:], DTM_ROWS[0][:4] + DTM_ROWS[0][5:]],
+            "Round_60.xlsx:1:total no. of idps ind.: missing-column: column not in header",
+        ),
+        (
+            "text_count",
+            [DTM_HEADER, DTM_ROWS[0], [*DTM_ROWS[1][:4], "about 800", 150]],
+            "Round_60.xlsx:3:Total No. of IDPs Ind.: bad-number: 'about 800' is not a count",
+        ),
+        (
+            "negative_count",
+            [DTM_HEADER, [*DTM_ROWS[0][:5], -3]],
+            "Round_60.xlsx:2:Total No# of IDPs HH: bad-number: -3 is not a count",
+        ),
+        (
+            "boolean_count",
+            [DTM_HEADER, [*DTM_ROWS[0][:4], True, 300]],
+            "Round_60.xlsx:2:Total No. of IDPs Ind.: bad-number: True is not a count",
+        ),
+        (
+            "impossible_date",
+            [DTM_HEADER, ["31-02-2019", *DTM_ROWS[0][1:]]],
+            "Round_60.xlsx:2:Snapshot Date: bad-date: '31-02-2019' is not a date",
+        ),
+        (
+            "unknown_country",
+            [DTM_HEADER, [DTM_ROWS[0][0], "XQX", *DTM_ROWS[0][2:]]],
+            "Round_60.xlsx:2:Admin 0 pcode: unknown-country: 'XQX' is not in the crosswalk",
+        ),
+    ],
+)
+def test_hostile_iom_dtm_workbooks(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path, case: str, rows: list[list[object]], first_error: str
+) -> None:
+    ingest(store, "iom-dtm", _workbook(tmp_path / "Round_59.xlsx", [DTM_HEADER, *DTM_ROWS]))
+    (tmp_path / case).mkdir()
+    path = _workbook(tmp_path / case / "Round_60.xlsx", rows)
+    assert _refused(store, "iom-dtm", path)[0] == first_error
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not_a_workbook"])
+def test_an_iom_dtm_file_that_is_not_a_workbook(store: duckdb.DuckDBPyConnection, tmp_path: Path, damage: str) -> None:
+    whole = _workbook(tmp_path / "whole.xlsx", [DTM_HEADER, *DTM_ROWS]).read_bytes()
+    path = tmp_path / "Round_61.xlsx"
+    path.write_bytes(whole[: len(whole) // 2] if damage == "truncated" else b"Snapshot Date,Admin 0 pcode\n")
+    assert _refused(store, "iom-dtm", path)[0].startswith("Round_61.xlsx: not-this-format: not a readable .xlsx")

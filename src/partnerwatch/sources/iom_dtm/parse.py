@@ -10,6 +10,7 @@ as given. The round is read from the file name (``Round_60``) when it says so.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -90,6 +91,7 @@ def parse_dtm(path: Path, progress: ProgressCallback | None = None) -> ParsedFil
         raise PartnerWatchError(
             [DataError("missing-column", "column not in header", file=file, row=1, field=m) for m in missing]
         )
+    names = {field: re.sub(r"\s+", " ", str(sheet_rows[0][i])).strip() for field, i in at.items()}
     match = re.search(r"round[_ ]?(\d+)", path.stem, re.I)
     round_name = f"Round {match.group(1)}" if match else ""
     walk = crosswalk()
@@ -135,8 +137,10 @@ def parse_dtm(path: Path, progress: ProgressCallback | None = None) -> ParsedFil
             value = cell(field)
             if value is None or value == "":
                 continue
-            if not isinstance(value, int | float) or value < 0:
-                errors.add(DataError("bad-number", f"{value!r} is not a count", file=file, row=number, field=field))
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+                errors.add(
+                    DataError("bad-number", f"{value!r} is not a count", file=file, row=number, field=names[field])
+                )
                 continue
             rows.append(
                 {

@@ -61,8 +61,22 @@ def parse_treaty_status(path: Path, progress: ProgressCallback | None = None) ->
     errors = ErrorCollector()
     rows: list[dict[str, object]] = []
     warnings: list[str] = []
+    seen: dict[str, int] = {}
     for line, record in read_csv_records(path, REQUIRED, optional_trailing=("note",)):
         iso3 = walk.lookup_iso2(record["iso2"]) or walk.lookup_name(record["member"])
+        if iso3 is not None and iso3 in seen:
+            errors.add(
+                DataError(
+                    "duplicate-row",
+                    f"{record['member'].strip()!r} ({iso3}) is also on line {seen[iso3]}: one status per member",
+                    file=file,
+                    row=line,
+                    field="iso2",
+                )
+            )
+            continue
+        if iso3 is not None:
+            seen[iso3] = line
         if iso3 is None:
             errors.add(
                 DataError(
