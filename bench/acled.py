@@ -21,6 +21,7 @@ import argparse
 import csv
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -96,6 +97,7 @@ def main() -> None:
         path = folder / f"acled_synthetic_{events}.csv"
         write_file(path, events, source)
         home = folder / f"home_{events}"
+        shutil.rmtree(home, ignore_errors=True)  # a store left by an earlier run would make the ingest a no-op
         base = floor(path)
         took, peak_kb = ingest(path, home)
         again, _ = ingest(path, home)

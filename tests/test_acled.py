@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from partnerwatch.errors import PartnerWatchError
 from partnerwatch.ingest import ingest
 from partnerwatch.sources.acled.actors import classify
+from partnerwatch.sources.acled.columnar import WHITESPACE
 from partnerwatch.store import Connection, connect
 from tests.conftest import table_snapshot
 
@@ -141,3 +143,7 @@ def test_real_mali_files(shared_data: Path, store: duckdb.DuckDBPyConnection) ->
     assert {y: [n, f] for y, n, f in stored} == dict(expected)
     assert store.execute("SELECT count(*), count(DISTINCT event_id) FROM harm_events").fetchall() == [(4547, 4547)]
     assert store.execute("SELECT count(*) FROM harm_events WHERE perpetrator_class IS NULL").fetchall() == [(0,)]
+
+
+def test_the_column_reader_strips_what_python_strips() -> None:
+    assert set(WHITESPACE) == {c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()}

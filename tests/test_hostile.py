@@ -194,8 +194,18 @@ def test_an_un_treaty_file_of_no_known_treaty(store: duckdb.DuckDBPyConnection, 
     )
 
 
-DTM_HEADER = ["Snapshot Date", "Admin 0 pcode", "Admin 1", "Admin 2", "Total No. of IDPs Ind.", "Total No# of IDPs HH"]
-DTM_ROWS = [["31-12-2019", "MLI", "Mopti", "Bandiagara", 1200, 300], ["31-12-2019", "MLI", "Gao", "Ansongo", 800, 150]]
+DTM_HEADER: list[object] = [
+    "Snapshot Date",
+    "Admin 0 pcode",
+    "Admin 1",
+    "Admin 2",
+    "Total No. of IDPs Ind.",
+    "Total No# of IDPs HH",
+]
+DTM_ROWS: list[list[object]] = [
+    ["31-12-2019", "MLI", "Mopti", "Bandiagara", 1200, 300],
+    ["31-12-2019", "MLI", "Gao", "Ansongo", 800, 150],
+]
 
 
 def _workbook(path: Path, rows: list[list[object]]) -> Path:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from partnerwatch.publish.charts import Chart
-from partnerwatch.publish.factsheet import Factsheet
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing the factsheet pulls in Ibis: not for commands that only need format_value
+    from partnerwatch.publish.charts import Chart
+    from partnerwatch.publish.factsheet import Factsheet
 
 FORMATS = ("md", "html", "pdf", "docx")
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from partnerwatch.countries import crosswalk
 from partnerwatch.errors import PartnerWatchError
-from partnerwatch.store.engine import STORE_ERRORS, Connection, is_postgres
+from partnerwatch.store.engine import Connection, is_postgres, store_errors
 from partnerwatch.store.load import LOAD_LOCK, clear_dead_stages, insert_arrow
 from partnerwatch.store.paths import default_db_path
 from partnerwatch.store.postgres import PostgresConnection, is_postgres_url, redact, translate_ddl
@@ -75,7 +75,7 @@ def connect(path: Path | str | None = None, *, read_only: bool = False) -> Conne
 def _connect_postgres(url: str, read_only: bool) -> PostgresConnection:
     try:
         con = PostgresConnection(url, read_only=read_only)
-    except STORE_ERRORS as exc:
+    except store_errors() as exc:
         message = str(exc).replace(url, redact(url)).strip()
         raise PartnerWatchError.single("store-error", f"cannot open the store: {message}", file=redact(url)) from None
     if read_only:
@@ -137,7 +137,7 @@ def _migrate(con: Connection, postgres: bool) -> list[int]:
                 [migration.version, migration.description],
             )
             con.execute("COMMIT")
-        except STORE_ERRORS as exc:
+        except store_errors() as exc:
             con.execute("ROLLBACK")
             raise PartnerWatchError.single("store-error", f"migration {migration.version} failed: {exc}") from None
         applied.append(migration.version)
@@ -180,6 +180,6 @@ def _sync_countries(con: Connection) -> None:
             [digest],
         )
         con.execute("COMMIT")
-    except STORE_ERRORS:
+    except store_errors():
         con.execute("ROLLBACK")
         raise

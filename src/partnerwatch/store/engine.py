@@ -6,15 +6,23 @@ types themselves.
 
 from __future__ import annotations
 
+import sys
+
 import duckdb
-import psycopg
 
 from partnerwatch.store.postgres import PostgresConnection
 
 Connection = duckdb.DuckDBPyConnection | PostgresConnection
 
-# Errors either engine raises for a statement that fails (constraint, type, lost connection).
-STORE_ERRORS: tuple[type[Exception], ...] = (duckdb.Error, psycopg.Error)
+
+def store_errors() -> tuple[type[Exception], ...]:
+    """Errors either engine raises for a statement that fails (constraint, type, lost connection).
+
+    psycopg's are included once it is imported, which opening a PostgreSQL
+    store does: before that no PostgreSQL error can occur.
+    """
+    psycopg = sys.modules.get("psycopg")
+    return (duckdb.Error, psycopg.Error) if psycopg is not None else (duckdb.Error,)
 
 
 def is_postgres(con: Connection) -> bool:

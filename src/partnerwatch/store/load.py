@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from partnerwatch.errors import PartnerWatchError
-from partnerwatch.store.engine import STORE_ERRORS, Connection
+from partnerwatch.store.engine import Connection, store_errors
 from partnerwatch.store.paths import staging_dir
 from partnerwatch.store.postgres import PostgresConnection
 from partnerwatch.store.schema import DATA_TABLES
@@ -244,7 +244,7 @@ def _load(
         return LoadResult(existing or 0, record.rows, unchanged=True)
     except BaseException as exc:
         con.execute("ROLLBACK")
-        if isinstance(exc, STORE_ERRORS):
+        if isinstance(exc, store_errors()):
             raise PartnerWatchError.single(
                 "store-error", f"load failed and was rolled back: {exc}", file=record.file_name
             ) from None

@@ -12,12 +12,14 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import pyarrow as pa
 import pyarrow.csv as pacsv
+
+if TYPE_CHECKING:  # psycopg is imported when a PostgreSQL store is opened, not by every command
+    import psycopg
 
 POSTGRES_SCHEMES = ("postgresql", "postgres")
 COPY_BATCH = 50_000  # rows per COPY chunk: bounds the memory of the CSV text sent to the server
@@ -104,6 +106,8 @@ class PostgresConnection:
     dialect = "postgres"
 
     def __init__(self, url: str, *, read_only: bool = False) -> None:
+        import psycopg
+
         self.url = url
         self.read_only = read_only
         self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
