@@ -86,6 +86,7 @@ def _connect_postgres(url: str, read_only: bool) -> PostgresConnection:
     except BaseException:
         con.close()
         raise
+    clear_dead_stages()  # only folders of processes that are gone: concurrent loads keep theirs
     return con
 
 
