@@ -145,3 +145,20 @@ def test_the_package_of_a_postgresql_store(postgres_url: str, tmp_path: Path) ->
     }
     transfers = pa.parquet.read_table(tmp_path / "pkg" / "arms_transfers.parquet")
     assert transfers.schema.field("delivery_years").type == pa.list_(pa.int32())
+
+
+def test_a_lost_connection_is_a_coded_error_and_commits_nothing(postgres_url: str) -> None:
+    con = connect(postgres_url)
+    load_bundled(con)
+    before = table_snapshot(con)
+    pid = con.execute("SELECT pg_backend_pid()").fetchall()[0][0]
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    with pytest.raises(PartnerWatchError) as caught:
+        ingest(con, "acled", DATA / "acled" / "current_export.csv")
+    message = str(caught.value)
+    assert "store-error: lost the connection to the store" in message
+    assert f":{urlsplit(postgres_url).password}@" not in message
+    again = connect(postgres_url)
+    assert table_snapshot(again) == before
+    again.close()

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from partnerwatch.countries import crosswalk
 from partnerwatch.errors import PartnerWatchError
-from partnerwatch.store.engine import Connection, is_postgres, store_errors
+from partnerwatch.store.engine import Connection, is_postgres, rollback, store_errors
 from partnerwatch.store.load import LOAD_LOCK, clear_dead_stages, insert_arrow
 from partnerwatch.store.paths import default_db_path
 from partnerwatch.store.postgres import PostgresConnection, is_postgres_url, redact, translate_ddl
@@ -139,7 +139,7 @@ def _migrate(con: Connection, postgres: bool) -> list[int]:
             )
             con.execute("COMMIT")
         except store_errors() as exc:
-            con.execute("ROLLBACK")
+            rollback(con)
             raise PartnerWatchError.single("store-error", f"migration {migration.version} failed: {exc}") from None
         applied.append(migration.version)
     _sync_countries(con)
@@ -182,5 +182,5 @@ def _sync_countries(con: Connection) -> None:
         )
         con.execute("COMMIT")
     except store_errors():
-        con.execute("ROLLBACK")
+        rollback(con)
         raise

@@ -10,6 +10,7 @@ import sys
 
 import duckdb
 
+from partnerwatch.errors import PartnerWatchError
 from partnerwatch.store.postgres import PostgresConnection
 
 Connection = duckdb.DuckDBPyConnection | PostgresConnection
@@ -41,3 +42,15 @@ def ibis_backend(con: Connection) -> object:
     import ibis
 
     return ibis.duckdb.from_connection(con)
+
+
+def rollback(con: Connection) -> None:
+    """Roll back the open transaction; a connection already lost has nothing left to roll back.
+
+    (A PostgreSQL server that went away mid-load discards the transaction
+    itself; the error that matters is the one that interrupted the load.)
+    """
+    try:
+        con.execute("ROLLBACK")
+    except (*store_errors(), PartnerWatchError):
+        pass

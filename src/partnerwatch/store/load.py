@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from partnerwatch.errors import PartnerWatchError
-from partnerwatch.store.engine import Connection, store_errors
+from partnerwatch.store.engine import Connection, rollback, store_errors
 from partnerwatch.store.paths import staging_dir
 from partnerwatch.store.postgres import PostgresConnection
 from partnerwatch.store.schema import DATA_TABLES
@@ -239,11 +239,11 @@ def _load(
         superseded = _supersede(con, record.source, record.scope, snapshot_id)
         con.execute("COMMIT")
     except _AlreadyLoaded:
-        con.execute("ROLLBACK")
+        rollback(con)
         existing = current_snapshot(con, record.source, record.sha256)
         return LoadResult(existing or 0, record.rows, unchanged=True)
     except BaseException as exc:
-        con.execute("ROLLBACK")
+        rollback(con)
         if isinstance(exc, store_errors()):
             raise PartnerWatchError.single(
                 "store-error", f"load failed and was rolled back: {exc}", file=record.file_name

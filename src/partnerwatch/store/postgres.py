@@ -18,6 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from partnerwatch.errors import PartnerWatchError
+
 if TYPE_CHECKING:  # psycopg is imported when a PostgreSQL store is opened, not by every command
     import psycopg
 
@@ -115,11 +117,22 @@ class PostgresConnection:
             self._conn.execute("SET default_transaction_read_only = on")
 
     def execute(self, sql: str, parameters: Sequence[object] | None = None) -> PostgresResult:
+        import psycopg
+
         cursor = self._conn.cursor()
-        if parameters is None:
-            cursor.execute(sql)  # no parameters: psycopg leaves the text alone
-        else:
-            cursor.execute(_placeholders(sql), list(parameters))
+        try:
+            if parameters is None:
+                cursor.execute(sql)  # no parameters: psycopg leaves the text alone
+            else:
+                cursor.execute(_placeholders(sql), list(parameters))
+        except psycopg.OperationalError as exc:
+            if not self._conn.closed:
+                raise  # a statement the server refused: the caller says what it was doing
+            raise PartnerWatchError.single(
+                "store-error",
+                f"lost the connection to the store ({str(exc).strip()}); nothing was committed",
+                file=redact(self.url),
+            ) from None
         return PostgresResult(cursor)
 
     def sql(self, sql: str, params: Sequence[object] | None = None) -> PostgresResult:
