@@ -50,7 +50,8 @@ def rollback(con: Connection) -> None:
     (A PostgreSQL server that went away mid-load discards the transaction
     itself; the error that matters is the one that interrupted the load.)
     """
+    ignored: tuple[type[Exception], ...] = (*store_errors(), PartnerWatchError)
     try:
         con.execute("ROLLBACK")
-    except (*store_errors(), PartnerWatchError):
+    except ignored:
         pass
