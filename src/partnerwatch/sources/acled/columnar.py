@@ -19,6 +19,7 @@ store has not been touched: blocks are staged before the load's transaction.
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NoReturn
@@ -41,7 +42,6 @@ WHITESPACE = (
 MISSING = ("", "n/a", "na", "-", "--", "...")
 INTEGER = r"^[0-9]+$"
 DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
-SEPARATOR = "\x1f"  # joins key columns for per-value mapping; a unit separator never occurs in ACLED text
 
 Reread = Callable[[], ParsedFile]
 
@@ -173,12 +173,33 @@ def _longest(array: pa.Array) -> int:
 
 
 def stripped(array: pa.Array) -> pa.Array:
-    return pc.utf8_trim(array, characters=WHITESPACE)
+    """``str.strip()`` of every value; the column itself when no value can start or end with whitespace."""
+    if _may_need_trim(array):
+        return pc.utf8_trim(array, characters=WHITESPACE)
+    return array
 
 
-def text(array: pa.Array) -> pa.Array:
-    """Stripped, empty as null: the row reader's ``value.strip() or None``."""
-    trimmed = stripped(array)
+# First bytes of the UTF-8 encodings of WHITESPACE; any multi-byte character ends in a continuation byte.
+_LEADING = np.zeros(256, dtype=bool)
+_LEADING[[ord(c) for c in WHITESPACE if ord(c) < 0x80] + [0xC2, 0xE1, 0xE2, 0xE3]] = True
+_TRAILING = np.zeros(256, dtype=bool)
+_TRAILING[[ord(c) for c in WHITESPACE if ord(c) < 0x80] + list(range(0x80, 0xC0))] = True
+
+
+def _may_need_trim(array: pa.Array) -> bool:
+    """Whether some value begins or ends with a byte that could be whitespace (cheap: two lookups a value)."""
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+    data = array.buffers()[2]
+    if data is None or len(offsets) < 2:
+        return False
+    raw = np.frombuffer(data, dtype=np.uint8)
+    starts, ends = offsets[:-1], offsets[1:]
+    filled = ends > starts
+    return bool(_LEADING[raw[starts[filled]]].any() or _TRAILING[raw[ends[filled] - 1]].any())
+
+
+def empty_as_null(trimmed: pa.Array) -> pa.Array:
+    """A stripped column with empty values as null: the row reader's ``value.strip() or None``."""
     return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
 
 
@@ -207,19 +228,31 @@ def iso_dates(array: pa.Array, reread: Reread) -> pa.Array:
         doubt(reread)
 
 
-def by_value(columns: list[pa.Array], compute: Callable[..., object], kind: pa.DataType, reread: Reread) -> pa.Array:
-    """``compute`` called once per distinct combination of values, mapped back onto every row."""
-    if len(columns) == 1:
-        keys = columns[0]
-        distinct = pc.unique(keys)
-        results = [compute(v) for v in distinct.to_pylist()]
-    else:
-        if any(pc.any(pc.match_substring(c, SEPARATOR)).as_py() for c in columns if c.type == pa.string()):
-            doubt(reread)
-        keys = pc.binary_join_element_wise(*columns, SEPARATOR)
-        distinct = pc.unique(keys)
-        results = [compute(*v.split(SEPARATOR)) for v in distinct.to_pylist()]
-    return pc.take(pa.array(results, kind), pc.index_in(keys, value_set=distinct))
+def by_value(
+    columns: list[pa.Array], compute: Callable[..., object], kind: pa.DataType, reread: Reread
+) -> pa.Array:
+    """``compute`` called once per distinct combination of values, mapped back onto every row.
+
+    Each column is dictionary-encoded; the combination of codes is one integer
+    per row, whose distinct values numpy finds.
+    """
+    encoded = [pc.dictionary_encode(column) for column in columns]
+    sizes = [len(e.dictionary) for e in encoded]
+    if math.prod(sizes) >= 2**62:  # too many combinations to number: cannot happen with ACLED's columns
+        doubt(reread)
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for e, size in zip(encoded, sizes, strict=True):
+        key = key * size + e.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    combos = pc.dictionary_encode(pa.array(key))  # hashing: cheaper than numpy's sort-based unique
+    values = [e.dictionary.to_pylist() for e in encoded]
+    results = []
+    for combined in combos.dictionary.to_pylist():
+        codes = []
+        for size in reversed(sizes):
+            combined, code = divmod(combined, size)
+            codes.append(code)
+        results.append(compute(*(v[c] for v, c in zip(values, reversed(codes), strict=True))))
+    return pc.take(pa.array(results, kind), combos.indices)
 
 
 def country(columns: dict[str, pa.Array], size: int, reread: Reread) -> pa.Array:

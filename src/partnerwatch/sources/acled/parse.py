@@ -374,11 +374,15 @@ def _convert(columns: dict[str, pa.Array], reread: columnar.Reread) -> pa.Record
     def raw(name: str) -> pa.Array:
         return columns.get(name, empty)
 
-    def text(name: str) -> pa.Array:
-        return columnar.text(raw(name))
+    trimmed: dict[str, pa.Array] = {}
 
     def strip(name: str) -> pa.Array:
-        return columnar.stripped(raw(name))
+        if name not in trimmed:
+            trimmed[name] = columnar.stripped(raw(name))
+        return trimmed[name]
+
+    def text(name: str) -> pa.Array:
+        return columnar.empty_as_null(strip(name))
 
     def within(values: pa.Array, low: float, high: float) -> bool:
         inside = pc.and_(pc.greater_equal(values, low), pc.less_equal(values, high))
