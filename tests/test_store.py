@@ -117,3 +117,23 @@ def test_large_files_are_not_hashed_again_while_unchanged(
     second = ingest_module.fingerprint(path)
     assert second != first and len(hashed) == 2
     assert second[0] == hashlib.sha256(b"a,b\n1,3\n").hexdigest()
+
+
+def test_schema_5_numbers_curated_rows_of_an_older_store_in_their_stored_order() -> None:
+    """A store from before schema 5 has its curated rows without source_row; the migration fills it in order."""
+    con = duckdb.connect(":memory:")
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)")
+    con.execute("CREATE TABLE store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    for migration in MIGRATIONS[:4]:
+        for statement in migration.statements:
+            con.execute(statement)
+        con.execute("INSERT INTO schema_version VALUES (?, ?, current_timestamp)", [migration.version, ""])
+    for fact_id in ("mli-z", "mli-a", "mli-m"):
+        con.execute(
+            "INSERT INTO facts (snapshot_id, fact_id, country_iso3, section, topic, statement, citation)"
+            " VALUES (1, ?, 'MLI', 's', 't', 'x', 'c')",
+            [fact_id],
+        )
+    assert migrate(con) == [5]
+    rows = con.execute("SELECT fact_id, source_row FROM facts ORDER BY fact_id").fetchall()
+    assert rows == [("mli-a", 2), ("mli-m", 3), ("mli-z", 1)]

@@ -133,6 +133,8 @@ def _migrate(con: Connection, postgres: bool) -> list[int]:
         try:
             for statement in migration.statements:
                 con.execute(translate_ddl(statement) if postgres else statement)
+            for statement in () if postgres else migration.duckdb_only:
+                con.execute(statement)
             con.execute(
                 "INSERT INTO schema_version VALUES (?, ?, current_timestamp)",
                 [migration.version, migration.description],

@@ -16,6 +16,8 @@ class Migration:
     version: int
     description: str
     statements: tuple[str, ...]
+    duckdb_only: tuple[str, ...] = ()
+    """Statements that bring existing DuckDB stores forward (a PostgreSQL store starts at the latest schema)."""
 
 
 SNAPSHOT_ID = "snapshot_id INTEGER NOT NULL"
@@ -159,17 +161,17 @@ _V4 = (
         deaths_best INTEGER, deaths_low INTEGER, deaths_high INTEGER, version VARCHAR)""",
 )
 
-_V5 = tuple(
-    f"ALTER TABLE {table} ADD COLUMN source_row INTEGER"
-    for table in ("facts", "incidents", "timeline", "legal_instruments")
-)
+_CURATED = ("facts", "incidents", "timeline", "legal_instruments")
+_V5 = tuple(f"ALTER TABLE {table} ADD COLUMN source_row INTEGER" for table in _CURATED)
+# Rows already stored were appended in their files' order: DuckDB's rowid keeps that order.
+_V5_DUCKDB = tuple(f"UPDATE {table} SET source_row = rowid + 1 WHERE source_row IS NULL" for table in _CURATED)
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables, snapshots and country crosswalk", _V1),
     Migration(2, "FMTR: training accounts, printed totals, accepted load issues", _V2),
     Migration(3, "ISO alpha-2; assistance detail; milex status; treaty signatures", _V3),
     Migration(4, "harm events: ACLED detail and actor classes; UCDP conflict deaths", _V4),
-    Migration(5, "curated rows keep their line, so every engine gives them in the document's order", _V5),
+    Migration(5, "curated rows keep their line, so every engine gives them in the document's order", _V5, _V5_DUCKDB),
 )
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.

@@ -228,9 +228,7 @@ def iso_dates(array: pa.Array, reread: Reread) -> pa.Array:
         doubt(reread)
 
 
-def by_value(
-    columns: list[pa.Array], compute: Callable[..., object], kind: pa.DataType, reread: Reread
-) -> pa.Array:
+def by_value(columns: list[pa.Array], compute: Callable[..., object], kind: pa.DataType, reread: Reread) -> pa.Array:
     """``compute`` called once per distinct combination of values, mapped back onto every row.
 
     Each column is dictionary-encoded; the combination of codes is one integer
