@@ -105,8 +105,6 @@ class PostgresResult:
 class PostgresConnection:
     """One session on the server, in autocommit mode: transactions are opened with BEGIN like DuckDB's."""
 
-    dialect = "postgres"
-
     def __init__(self, url: str, *, read_only: bool = False) -> None:
         import psycopg
 
@@ -130,7 +128,8 @@ class PostgresConnection:
                 raise  # a statement the server refused: the caller says what it was doing
             raise PartnerWatchError.single(
                 "store-error",
-                f"lost the connection to the store ({str(exc).strip()}); nothing was committed",
+                f"lost the connection to the store ({str(exc).strip()}); the server rolls back an unfinished load:"
+                " run the command again (a load that did commit is not repeated)",
                 file=redact(self.url),
             ) from None
         return PostgresResult(cursor)
