@@ -30,16 +30,17 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from partnerwatch.countries import crosswalk
+from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback, ReadAgain
 
 CHUNK_BYTES = 32 << 20  # bytes Arrow parses at once, on every core, then converted as one batch
 FIELD_LIMIT = 128 * 1024  # the csv module's field limit, which the row-by-row reader enforces
-# What Python's str.strip() removes (every c with c.isspace(); a test checks): Arrow's own trim knows another set.
+# What Python's str.strip() removes (every c with c.isspace(); a test checks), spelled out rather than
+# trusting that Arrow's utf8_trim_whitespace means the same (in the pyarrow of 2026-11 it does).
 WHITESPACE = (
     "\u0009\u000a\u000b\u000c\u000d\u001c\u001d\u001e\u001f \u0085\u00a0\u1680"
     "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-MISSING = ("", "n/a", "na", "-", "--", "...")
 INTEGER = r"^[0-9]+$"
 DECIMAL = r"^-?[0-9]+(\.[0-9]+)?$"
 
@@ -206,7 +207,7 @@ def empty_as_null(trimmed: pa.Array) -> pa.Array:
 def number(array: pa.Array, kind: pa.DataType, pattern: str, reread: Reread) -> pa.Array:
     """``cells.parse_int``/``parse_float`` for unmistakable values: missing markers as null, else digits."""
     trimmed = pc.replace_substring(stripped(array), ",", "")
-    missing = pc.is_in(pc.utf8_lower(trimmed), value_set=pa.array(MISSING))
+    missing = pc.is_in(pc.utf8_lower(trimmed), value_set=pa.array(sorted(cells.MISSING)))
     given = pc.invert(missing)
     if not pc.all(pc.or_(missing, pc.match_substring_regex(trimmed, pattern))).as_py():
         doubt(reread)
