@@ -71,3 +71,27 @@ def test_export_all_from_the_command_line(home: Path, tmp_path: Path) -> None:
     assert any(f["id"] == "mli-sa-total-21y" for f in json.loads(figures.stdout))
     missing = run("figures", "MLI", "--engine", "spark", home=home)
     assert missing.returncode == 2 and "give its folder with --data" in missing.stderr
+
+
+def test_a_new_export_over_an_old_one_removes_the_old_descriptor_first(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the new export stops half way, no descriptor vouches for a mix of old and new files."""
+    load_bundled(store)
+    export_package(store, tmp_path)
+    assert (tmp_path / "datapackage.json").is_file()
+    calls = 0
+    real = pq.ParquetWriter.write_table
+
+    def failing(self: pq.ParquetWriter, table: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise OSError("disk full")
+        real(self, table)
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", failing)
+    with pytest.raises(PartnerWatchError, match="write-error: disk full; the export stopped"):
+        export_package(store, tmp_path)
+    assert not (tmp_path / "datapackage.json").exists()
+    assert not list(tmp_path.glob(".*partial"))

@@ -43,13 +43,18 @@ def export_package(
         )
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        # An older export's descriptor would describe files this one is replacing: it goes first.
+        (folder / DESCRIPTOR).unlink(missing_ok=True)
     except OSError as exc:
-        raise PartnerWatchError.single("store-error", f"cannot create the folder: {exc}", file=str(folder)) from None
+        raise PartnerWatchError.single("write-error", f"cannot write to the folder: {exc}", file=str(folder)) from None
     snapshots = _snapshots(con)
     resources = []
     for table in exportable_tables():
         path = folder / f"{table}.{fmt}"
-        schema, rows = _write(con, table, path, fmt)
+        try:
+            schema, rows = _write(con, table, path, fmt)
+        except OSError as exc:
+            raise PartnerWatchError.single("write-error", f"{exc}; the export stopped", file=str(path)) from None
         resources.append(_resource(con, table, path, fmt, schema, rows, snapshots))
         if progress is not None:
             progress(table, rows)
@@ -107,9 +112,13 @@ def _write(con: Connection, table: str, path: Path, fmt: str) -> tuple[pa.Schema
             if block.num_rows:
                 writer.write_table(block if fmt == "parquet" else flatten_lists(block))
                 rows += block.num_rows
-    finally:
+    except BaseException:
         if writer is not None:
             writer.close()
+        partial.unlink(missing_ok=True)
+        raise
+    if writer is not None:
+        writer.close()
     os.replace(partial, path)
     assert schema is not None  # table_batches always yields a first block
     return schema, rows

@@ -34,6 +34,7 @@ ERROR_CODES: dict[str, str] = {
     "total-mismatch": "parsed rows do not add up to the totals line the file prints",
     "unreadable-page": "a page holds no extractable text (drawn as outlines or as an image)",
     "unplaced-text": "table text that belongs to no row (a row the file itself prints broken)",
+    "write-error": "an output file or folder could not be written (permissions, disk full)",
 }
 
 
