@@ -43,11 +43,14 @@ def table_query(con: Connection, table: str, country: str | None = None) -> tupl
             raise PartnerWatchError.single("unknown-table", f"{table!r} has no country column to filter on")
         sql += f" WHERE {column} = ?"
         params.append(iso3)
+    return sql + table_order(con, table), params
+
+
+def table_order(con: Connection, table: str) -> str:
+    """A stable row order: reference tables by their key, data tables by snapshot then load order."""
     if table == "country_aliases":
-        order = " ORDER BY 1, 2"
-    else:
-        order = " ORDER BY 1" if table in REFERENCE_TABLES else f" ORDER BY snapshot_id, {row_order(con)}"
-    return sql + order, params
+        return " ORDER BY 1, 2"
+    return " ORDER BY 1" if table in REFERENCE_TABLES else f" ORDER BY snapshot_id, {row_order(con)}"
 
 
 def read_table(con: Connection, table: str, country: str | None = None) -> pa.Table:

@@ -33,10 +33,6 @@ class FigureContext:
     def for_store(cls, con: Connection, iso3: str, period: tuple[int, int] = DEFAULT_PERIOD) -> FigureContext:
         return cls(ibis_backend(con), iso3, period)
 
-    def for_country(self, iso3: str, period: tuple[int, int] | None = None) -> FigureContext:
-        """The same backend for another country or period (snapshot citations are shared)."""
-        return FigureContext(self.backend, iso3, period or self.period, self._snapshots)
-
     def table(self, name: str) -> Table:
         return self.backend.table(name)
 

@@ -8,10 +8,9 @@ from partnerwatch.store.schema import COUNTRY_COLUMN, DATA_TABLES, REFERENCE_TAB
 
 __all__ = [
     "COUNTRY_COLUMN",
-    "store_errors",
-    "Connection",
     "DATA_TABLES",
     "REFERENCE_TABLES",
+    "Connection",
     "LoadResult",
     "SnapshotRecord",
     "connect",
@@ -25,5 +24,6 @@ __all__ = [
     "row_order",
     "snapshot_dir",
     "staging_dir",
+    "store_errors",
     "store_target",
 ]

@@ -298,9 +298,7 @@ def _fill_incoming(con: Connection, table: str, data: pa.Table | Path, columns: 
         if isinstance(data, pa.Table):
             con.copy_arrow("_incoming", data)
         else:
-            staged = pq.ParquetFile(data)
-            for group in range(staged.num_row_groups):
-                con.copy_arrow("_incoming", staged.read_row_group(group))
+            con.copy_parquet("_incoming", data)
     elif isinstance(data, pa.Table):
         con.register("_incoming_arrow", data)
         try:
@@ -318,9 +316,7 @@ class _AlreadyLoaded(Exception):
 def _append_parquet(con: Connection, table: str, path: Path, snapshot_id: int) -> None:
     """Append a staged stream: DuckDB reads the Parquet file itself; PostgreSQL receives it by COPY, in row groups."""
     if isinstance(con, PostgresConnection):
-        staged = pq.ParquetFile(path)
-        for group in range(staged.num_row_groups):
-            con.copy_arrow(table, staged.read_row_group(group), snapshot_id)
+        con.copy_parquet(table, path, snapshot_id)
         return
     columns = ", ".join(f'"{c}"' for c in pq.read_schema(path).names)
     con.execute(

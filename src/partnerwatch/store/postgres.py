@@ -12,11 +12,13 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from partnerwatch.errors import PartnerWatchError
 
@@ -87,10 +89,6 @@ class PostgresResult:
 
     def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
         self._cursor = cursor
-
-    @property
-    def description(self) -> list[tuple[str, int]]:
-        return [(d.name, d.type_code) for d in self._cursor.description or []]
 
     def fetchall(self) -> list[tuple[Any, ...]]:
         return list(self._cursor.fetchall()) if self._cursor.description else []
@@ -183,6 +181,12 @@ class PostgresConnection:
                 sink = io.BytesIO()
                 pacsv.write_csv(chunk, sink, options)
                 copy.write(sink.getvalue())
+
+    def copy_parquet(self, table: str, path: Path, snapshot_id: int | None = None) -> None:
+        """Append a staged Parquet file a row group at a time, so memory stays that of one group."""
+        staged = pq.ParquetFile(path)
+        for group in range(staged.num_row_groups):
+            self.copy_arrow(table, staged.read_row_group(group), snapshot_id)
 
     def ibis(self) -> Any:
         import ibis

@@ -19,12 +19,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from partnerwatch.countries import crosswalk
-from partnerwatch.export import exportable_tables, flatten_lists
+from partnerwatch.export import exportable_tables, flatten_lists, table_order
 from partnerwatch.figures.context import FigureContext
 from partnerwatch.figures.headlines import headlines
 from partnerwatch.figures.model import Figure
 from partnerwatch.publish.series import countries_with_data
-from partnerwatch.store import COUNTRY_COLUMN, row_order
+from partnerwatch.store import COUNTRY_COLUMN
 from partnerwatch.web.errors import ApiError
 from partnerwatch.web.state import StoreState
 
@@ -236,14 +236,11 @@ def table_rows(
             f"SELECT source, country_iso3, year, event_type, perpetrator_class, count(*) AS events,"
             f" sum(fatalities) AS fatalities FROM harm_events{clause} GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
         )
-    else:
-        reference = table in ("countries", "country_aliases", "snapshots")
-        order = " ORDER BY 1, 2" if table == "country_aliases" else " ORDER BY 1" if reference else None
     store = state(request)
     with store.cursor() as cur:
         version = store.version(cur)
         if table != "harm_events":
-            sql = f"SELECT * FROM {table}{clause}{order or f' ORDER BY snapshot_id, {row_order(cur)}'}"  # noqa: S608
+            sql = f"SELECT * FROM {table}{clause}{table_order(cur, table)}"  # noqa: S608 - table checked, values bound
         data = cur.sql(f"{sql} LIMIT ? OFFSET ?", params=[*params, limit + 1, cursor]).to_arrow_table()
     more = data.num_rows > limit
     data = data.slice(0, limit)

@@ -155,22 +155,21 @@ def _boundary(piece: bytes, inside: bool) -> int:
 
 def _suspicious(array: pa.Array) -> bool:
     """A NUL byte or a field longer than the csv module allows: the row reader refuses both, so must we."""
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+    offsets, data = _buffers(array)
     if len(offsets) < 2:
         return False
-    if int(np.diff(offsets).max()) > FIELD_LIMIT:
-        return True
-    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    return bool((data == 0).any())
+    return int(np.diff(offsets).max()) > FIELD_LIMIT or bool((data[offsets[0] : offsets[-1]] == 0).any())
+
+
+def _buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """A string column's value offsets and bytes, read in place (no copy)."""
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+    data = array.buffers()[2]
+    return offsets, np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
 
 
 def doubt(reread: Reread) -> NoReturn:
     raise ReadAgain(reread())
-
-
-def _longest(array: pa.Array) -> int:
-    longest = pc.max(pc.binary_length(array)).as_py()
-    return int(longest or 0)
 
 
 def stripped(array: pa.Array) -> pa.Array:
@@ -189,11 +188,9 @@ _TRAILING[[ord(c) for c in WHITESPACE if ord(c) < 0x80] + list(range(0x80, 0xC0)
 
 def _may_need_trim(array: pa.Array) -> bool:
     """Whether some value begins or ends with a byte that could be whitespace (cheap: two lookups a value)."""
-    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
-    data = array.buffers()[2]
-    if data is None or len(offsets) < 2:
+    offsets, raw = _buffers(array)
+    if len(offsets) < 2:
         return False
-    raw = np.frombuffer(data, dtype=np.uint8)
     starts, ends = offsets[:-1], offsets[1:]
     filled = ends > starts
     return bool(_LEADING[raw[starts[filled]]].any() or _TRAILING[raw[ends[filled] - 1]].any())

@@ -91,6 +91,20 @@ SCHEMA = pa.schema(
     ]
 )
 KEYS = ("source", "event_id")
+# Columns stored as the file gives them, stripped, empty as null (both readers).
+PLAIN_TEXT = (
+    "actor1",
+    "assoc_actor_1",
+    "assoc_actor_2",
+    "interaction",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "notes",
+    "disorder_type",
+    "source_scale",
+)
 
 
 @cache
@@ -278,6 +292,7 @@ def _event(record: dict[str, str], line: int, file: str, errors: ErrorCollector)
     actor1_class = classify(text("actor1"), inter1, iso3)
     assert when is not None
     return {
+        **{name: text(name) for name in PLAIN_TEXT},
         "source": "acled",
         "event_id": record["event_id_cnty"].strip(),
         "country_iso3": iso3,
@@ -285,29 +300,18 @@ def _event(record: dict[str, str], line: int, file: str, errors: ErrorCollector)
         "year": when.year,
         "event_type": event_type,
         "sub_event_type": sub_event_type,
-        "actor1": text("actor1"),
-        "assoc_actor_1": text("assoc_actor_1"),
         "actor2": actor2,
-        "assoc_actor_2": text("assoc_actor_2"),
-        "interaction": text("interaction"),
         "civilian_targeting": targeting,
-        "admin1": text("admin1"),
-        "admin2": text("admin2"),
-        "admin3": text("admin3"),
-        "location": text("location"),
         "latitude": latitude,
         "longitude": longitude,
         "fatalities": fatalities,
-        "notes": text("notes"),
         "perpetrator_class": actor1_class,
         "event_timestamp": timestamp,
-        "disorder_type": text("disorder_type"),
         "inter1": inter1,
         "inter2": inter2,
         "time_precision": _small_int(record.get("time_precision")),
         "geo_precision": _small_int(record.get("geo_precision")),
         "reported_by": text("source"),
-        "source_scale": text("source_scale"),
         "civilian_targeting_derived": derived,
         "taxonomy_mapped": mapped,
         "actor1_class": actor1_class,
@@ -426,6 +430,7 @@ def _convert(columns: dict[str, pa.Array], reread: columnar.Reread) -> pa.Record
 
     actor1_class = actor_class("actor1", "inter1")
     values: dict[str, pa.Array] = {
+        **{name: text(name) for name in PLAIN_TEXT},
         "source": pa.array(["acled"] * size, pa.string()),
         "event_id": event_id,
         "country_iso3": iso3,
@@ -433,29 +438,18 @@ def _convert(columns: dict[str, pa.Array], reread: columnar.Reread) -> pa.Record
         "year": pc.cast(pc.year(when), pa.int32()),
         "event_type": event_type,
         "sub_event_type": pc.struct_field(taxonomy, "sub"),
-        "actor1": text("actor1"),
-        "assoc_actor_1": text("assoc_actor_1"),
         "actor2": actor2,
-        "assoc_actor_2": text("assoc_actor_2"),
-        "interaction": text("interaction"),
         "civilian_targeting": targeting,
-        "admin1": text("admin1"),
-        "admin2": text("admin2"),
-        "admin3": text("admin3"),
-        "location": text("location"),
         "latitude": latitude,
         "longitude": longitude,
         "fatalities": pc.cast(fatalities, pa.int32()),
-        "notes": text("notes"),
         "perpetrator_class": actor1_class,
         "event_timestamp": timestamp,
-        "disorder_type": text("disorder_type"),
         "inter1": inter1,
         "inter2": inter2,
         "time_precision": columnar.by_value([raw("time_precision")], _small_int, pa.int32(), reread),
         "geo_precision": columnar.by_value([raw("geo_precision")], _small_int, pa.int32(), reread),
         "reported_by": text("source"),
-        "source_scale": text("source_scale"),
         "civilian_targeting_derived": derived,
         "taxonomy_mapped": pc.struct_field(taxonomy, "mapped"),
         "actor1_class": actor1_class,
