@@ -182,7 +182,7 @@ def _store_parsed(
         stored_path=str(stored),
     )
     try:
-        result = load_snapshot(con, record, tables, parsed.streams, parsed.keys)
+        result = load_snapshot(con, record, tables, parsed.streams)
     except ReadAgain as again:  # a block reader met something only its row reader settles; nothing was written
         return _store_parsed(con, source, path, sha256, size, again.parsed, allow_mismatch)
     return IngestResult(

@@ -58,9 +58,6 @@ class ParsedFile:
     release: str = ""
     notes: str = ""
     warnings: list[str] = field(default_factory=list)
-    keys: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
-    """Per table, (key columns, version column): a row replaces a stored row with the same key only
-    if its version is newer, so the same record arriving in several files is stored once."""
     origin: Origin | None = None
     """Who made this file, when the source itself cannot say (an analyst's table names it in its mapping)."""
     mismatches: list[DataError] = field(default_factory=list)

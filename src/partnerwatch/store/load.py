@@ -24,9 +24,10 @@ import pyarrow.parquet as pq
 
 from partnerwatch.errors import PartnerWatchError
 from partnerwatch.store.engine import Connection, rollback, store_errors
+from partnerwatch.store.keyed import merge_keyed, restore_shadowed
 from partnerwatch.store.paths import staging_dir
 from partnerwatch.store.postgres import PostgresConnection
-from partnerwatch.store.schema import DATA_TABLES
+from partnerwatch.store.schema import DATA_TABLES, KEYED_TABLES
 
 STAGE_ROW_GROUP = 16_384  # rows per staged Parquet row group; larger groups cost memory in the insert
 LOAD_LOCK = 0x5057_4C4F  # PostgreSQL advisory lock id that serialises loads ("PWLO")
@@ -106,7 +107,6 @@ def load_snapshot(
     record: SnapshotRecord,
     tables: dict[str, pa.Table],
     streams: dict[str, Iterator[pa.RecordBatch]] | None = None,
-    keys: dict[str, tuple[tuple[str, ...], str]] | None = None,
 ) -> LoadResult:
     """Write one snapshot and its rows in a single transaction; a no-op if already loaded.
 
@@ -126,7 +126,7 @@ def load_snapshot(
             name: _stage(con, name, batches, Path(staging) / f"{name}.parquet")
             for name, batches in (streams or {}).items()
         }
-        return _load(con, record, tables, staged, keys or {})
+        return _load(con, record, tables, staged)
 
 
 def clear_dead_stages() -> None:
@@ -190,7 +190,6 @@ def _load(
     record: SnapshotRecord,
     tables: dict[str, pa.Table],
     staged: dict[str, tuple[Path, int]],
-    keys: dict[str, tuple[tuple[str, ...], str]],
 ) -> LoadResult:
     con.execute("BEGIN TRANSACTION")
     try:
@@ -221,22 +220,23 @@ def _load(
                 record.stored_path,
             ],
         )
+        # The releases this one replaces leave first, so the new rows merge with what stays.
+        superseded = _supersede(con, record.source, record.scope, snapshot_id)
         rows = record.rows
         kept = 0
         for name, data in tables.items():
-            if name in keys:
-                kept += _upsert(con, name, data, snapshot_id, *keys[name])
+            if name in KEYED_TABLES:
+                kept += _merge(con, name, data, snapshot_id)
             else:
                 insert_arrow(con, name, data, snapshot_id)
         for name, (path, count) in staged.items():
-            if count and name in keys:
-                kept += _upsert(con, name, path, snapshot_id, *keys[name])
+            if count and name in KEYED_TABLES:
+                kept += _merge(con, name, path, snapshot_id)
             elif count:
                 _append_parquet(con, name, path, snapshot_id)
             rows += count
         if rows != record.rows:
             con.execute("UPDATE snapshots SET rows = ? WHERE id = ?", [rows, snapshot_id])
-        superseded = _supersede(con, record.source, record.scope, snapshot_id)
         con.execute("COMMIT")
     except _AlreadyLoaded:
         rollback(con)
@@ -252,43 +252,24 @@ def _load(
     return LoadResult(snapshot_id, rows, unchanged=False, superseded=superseded, kept_existing=kept)
 
 
-def _upsert(
-    con: Connection,
-    table: str,
-    data: pa.Table | Path,
-    snapshot_id: int,
-    key: tuple[str, ...],
-    version: str,
-) -> int:
-    """Insert rows keyed on ``key``: a stored row with the same key is replaced only by a newer version.
+def _merge(con: Connection, table: str, data: pa.Table | Path, snapshot_id: int) -> int:
+    """Merge rows into a keyed table (``keyed.py``); ``data`` is an Arrow table or a staged Parquet file.
 
-    ``data`` is an Arrow table or a staged Parquet file. Returns how many
-    incoming rows were dropped because the store already held that record in
-    the same or a newer version.
+    Returns how many incoming rows lost to a version the store already held.
     """
-    match = " AND ".join(f't."{k}" = i."{k}"' for k in key)
-    newer = f'coalesce(t."{version}", -1) < coalesce(i."{version}", -1)'
     names = data.column_names if isinstance(data, pa.Table) else pq.read_schema(data).names
-    columns = ", ".join(f'"{c}"' for c in names)
     if isinstance(data, Path) and not isinstance(con, PostgresConnection):
         # DuckDB reads the stage where it lies: no copy of millions of rows into a temporary table.
         incoming, params = "read_parquet(?)", [str(data)]
     else:
-        _fill_incoming(con, table, data, columns)
+        _fill_incoming(con, table, data, ", ".join(f'"{c}"' for c in names))
         incoming, params = "_incoming", []
     try:
-        kept = con.execute(
-            f"SELECT count(*) FROM {incoming} i JOIN {table} t ON {match} WHERE NOT ({newer})", params
-        ).fetchall()[0][0]
-        con.execute(f"DELETE FROM {table} t USING {incoming} i WHERE {match} AND {newer}", params)
-        con.execute(
-            f"INSERT INTO {table} (snapshot_id, {columns}) SELECT ?, {columns} FROM {incoming} i"
-            f" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})",
-            [snapshot_id, *params],
+        return merge_keyed(
+            con, table, KEYED_TABLES[table], incoming, params, list(names), table_columns(con, table), snapshot_id
         )
     finally:
         con.execute("DROP TABLE IF EXISTS _incoming")
-    return int(kept)
 
 
 def _fill_incoming(con: Connection, table: str, data: pa.Table | Path, columns: str) -> None:
@@ -337,7 +318,11 @@ def _check_columns(con: Connection, table: str, data: pa.Table) -> None:
 
 
 def _supersede(con: Connection, source: str, scope: str, snapshot_id: int) -> tuple[int, ...]:
-    """Retire older live snapshots of the same source and scope: a new release replaces them."""
+    """Retire older live snapshots of the same source and scope: a new release replaces them.
+
+    Their rows leave every table; a keyed record they held the current row of
+    gets back the version another live snapshot carries, if any does.
+    """
     rows = con.execute(
         "SELECT id FROM snapshots WHERE source = ? AND scope = ? AND superseded_by IS NULL AND id <> ?",
         [source, scope, snapshot_id],
@@ -346,7 +331,9 @@ def _supersede(con: Connection, source: str, scope: str, snapshot_id: int) -> tu
     if not old:
         return ()
     marks = ", ".join("?" for _ in old)
-    for table in DATA_TABLES:
+    for table in (*DATA_TABLES, *(k.shadow for k in KEYED_TABLES.values())):
         con.execute(f"DELETE FROM {table} WHERE snapshot_id IN ({marks})", list(old))
+    for table, keyed in KEYED_TABLES.items():
+        restore_shadowed(con, table, keyed, table_columns(con, table))
     con.execute(f"UPDATE snapshots SET superseded_by = ? WHERE id IN ({marks})", [snapshot_id, *old])
     return old

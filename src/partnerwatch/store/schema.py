@@ -166,12 +166,18 @@ _V5 = tuple(f"ALTER TABLE {table} ADD COLUMN source_row INTEGER" for table in _C
 # Rows already stored were appended in their files' order: DuckDB's rowid keeps that order.
 _V5_DUCKDB = tuple(f"UPDATE {table} SET source_row = rowid + 1 WHERE source_row IS NULL" for table in _CURATED)
 
+_V6 = (
+    # Same columns as harm_events, in the same order (a test keeps the two in step).
+    "CREATE TABLE harm_events_shadowed AS SELECT * FROM harm_events LIMIT 0",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables, snapshots and country crosswalk", _V1),
     Migration(2, "FMTR: training accounts, printed totals, accepted load issues", _V2),
     Migration(3, "ISO alpha-2; assistance detail; milex status; treaty signatures", _V3),
     Migration(4, "harm events: ACLED detail and actor classes; UCDP conflict deaths", _V4),
     Migration(5, "curated rows keep their line, so every engine gives them in the document's order", _V5, _V5_DUCKDB),
+    Migration(6, "keyed tables keep every live snapshot's version of a record", _V6),
 )
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.
@@ -194,6 +200,26 @@ DATA_TABLES: tuple[str, ...] = (
     "snapshot_issues",
 )
 REFERENCE_TABLES: tuple[str, ...] = ("countries", "country_aliases", "snapshots")
+
+
+@dataclass(frozen=True)
+class KeyedTable:
+    """A table that holds one row per record however many files carry it.
+
+    ``key`` names the record; of the versions that live snapshots carry, the
+    one with the highest ``version`` is in the table (the first loaded, among
+    equals) and the others wait in ``shadow``, so that retiring one snapshot
+    brings back the version another still carries instead of losing the record.
+    """
+
+    key: tuple[str, ...]
+    version: str
+    shadow: str
+
+
+KEYED_TABLES: dict[str, KeyedTable] = {
+    "harm_events": KeyedTable(("source", "event_id"), "event_timestamp", "harm_events_shadowed"),
+}
 
 # The column a ``--country`` filter applies to, per table.
 COUNTRY_COLUMN: dict[str, str] = {

@@ -90,7 +90,6 @@ SCHEMA = pa.schema(
         ("assoc_actor_1_classes", pa.string()),
     ]
 )
-KEYS = ("source", "event_id")
 # Columns stored as the file gives them, stripped, empty as null (both readers).
 PLAIN_TEXT = (
     "actor1",
@@ -143,7 +142,6 @@ def parse_acled(path: Path, progress: ProgressCallback | None = None) -> ParsedF
         streams={"harm_events": columnar.blocks(path, names, hxl, convert, reread, progress)},
         scope=f"file:{path.name}",
         notes=f"ACLED {shape} file, read column by column",
-        keys={"harm_events": (KEYS, "event_timestamp")},
     )
 
 
@@ -191,7 +189,6 @@ def parse_acled_rows(path: Path, progress: ProgressCallback | None = None) -> Pa
         scope=f"file:{file}",
         notes=f"ACLED {shape} file, {len(keyed)} events",
         warnings=warnings,
-        keys={"harm_events": (KEYS, "event_timestamp")},
     )
 
 

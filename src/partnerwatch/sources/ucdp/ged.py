@@ -19,7 +19,7 @@ import pyarrow as pa
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.acled.actors import classify
-from partnerwatch.sources.acled.parse import KEYS, SCHEMA
+from partnerwatch.sources.acled.parse import SCHEMA
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
 from partnerwatch.sources.tabular import csv_records, jsonl_as_csv
 from partnerwatch.sources.ucdp.common import gw_list, read_text, version_rank
@@ -78,7 +78,6 @@ def parse_ged(path: Path, progress: ProgressCallback | None = None, version: str
         tables={"harm_events": pa.Table.from_pylist(rows, schema=GED_SCHEMA)},
         scope=f"file:{file}",
         notes=f"UCDP GED, {len(rows)} events",
-        keys={"harm_events": (KEYS, "event_timestamp")},
     )
 
 
