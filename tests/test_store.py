@@ -8,6 +8,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from partnerwatch import intake
 from partnerwatch.errors import PartnerWatchError
 from partnerwatch.store import DATA_TABLES, SnapshotRecord, connect, load_snapshot
 from partnerwatch.store.connection import migrate, schema_version
@@ -95,26 +96,24 @@ def test_large_files_are_not_hashed_again_while_unchanged(
     home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A no-op re-ingest of a gigabyte should not cost a full sha256; any change to the file must."""
-    from partnerwatch import ingest as ingest_module
-
-    monkeypatch.setattr(ingest_module, "REMEMBER_ABOVE", 0)
+    monkeypatch.setattr(intake, "REMEMBER_ABOVE", 0)
     hashed: list[Path] = []
-    real_hash = ingest_module._hash
+    real_hash = intake._copy_hashing
 
-    def counting(path: Path) -> tuple[str, int]:
+    def counting(path: Path, into: Path | None) -> tuple[str, int]:
         hashed.append(path)
-        return real_hash(path)
+        return real_hash(path, into)
 
-    monkeypatch.setattr(ingest_module, "_hash", counting)
+    monkeypatch.setattr(intake, "_copy_hashing", counting)
     path = tmp_path / "big.csv"
     path.write_bytes(b"a,b\n1,2\n")
-    first = ingest_module.fingerprint(path)
-    assert ingest_module.fingerprint(path) == first
+    first = intake.fingerprint(path)
+    assert intake.fingerprint(path) == first
     assert len(hashed) == 1
     times = path.stat()
     path.write_bytes(b"a,b\n1,3\n")  # same size; even with the old modification time put back
     os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
-    second = ingest_module.fingerprint(path)
+    second = intake.fingerprint(path)
     assert second != first and len(hashed) == 2
     assert second[0] == hashlib.sha256(b"a,b\n1,3\n").hexdigest()
 

@@ -182,6 +182,14 @@ def ingest_command(
             " stored and shown by 'partnerwatch sources'.",
         ),
     ] = False,
+    allow_older: Annotated[
+        bool,
+        typer.Option(
+            "--allow-older",
+            help="Load a file that is an older release than the one the store holds of the same data,"
+            " replacing it (without this it is refused).",
+        ),
+    ] = False,
     into: Annotated[str | None, typer.Option("--into", help="For 'table': arms_sales, assistance or training.")] = None,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="For 'table': the column mapping (MAP.toml).")
@@ -196,9 +204,9 @@ def ingest_command(
         for path in paths:
             try:
                 if into is not None and mapping is not None:
-                    result = ingest_table(con, path, into, mapping)
+                    result = ingest_table(con, path, into, mapping, allow_older=allow_older)
                 else:
-                    result = _ingest_with_progress(con, source, path, allow_mismatch)
+                    result = _ingest_with_progress(con, source, path, allow_mismatch, allow_older)
             except PartnerWatchError as exc:
                 for error in exc.errors:
                     err.print(str(error), markup=False, highlight=False)
@@ -221,7 +229,9 @@ def ingest_command(
         raise typer.Exit(2)
 
 
-def _ingest_with_progress(con: Connection, source: str, path: Path, allow_mismatch: bool) -> IngestResult:
+def _ingest_with_progress(
+    con: Connection, source: str, path: Path, allow_mismatch: bool, allow_older: bool
+) -> IngestResult:
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -232,7 +242,14 @@ def _ingest_with_progress(con: Connection, source: str, path: Path, allow_mismat
         disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task(f"{source}: {path.name}", total=None)
-        return ingest(con, source, path, lambda n: progress.advance(task, n), allow_mismatch=allow_mismatch)
+        return ingest(
+            con,
+            source,
+            path,
+            lambda n: progress.advance(task, n),
+            allow_mismatch=allow_mismatch,
+            allow_older=allow_older,
+        )
 
 
 @app.command()

@@ -35,6 +35,7 @@ ERROR_CODES: dict[str, str] = {
     "unreadable-page": "a page holds no extractable text (drawn as outlines or as an image)",
     "unplaced-text": "table text that belongs to no row (a row the file itself prints broken)",
     "write-error": "an output file or folder could not be written (permissions, disk full)",
+    "older-release": "the file is an older release than the one the store holds of the same data",
 }
 
 

@@ -1,17 +1,15 @@
 """Fetch -> parse -> load: the one place that knows both the sources and the store.
 
 ``ingest`` fingerprints the input first, so a file already loaded is a no-op
-that costs one hash and one query; otherwise it parses the whole file (any
-error refuses it before the store is touched), keeps an immutable copy of the
-bytes under the snapshot directory, and loads rows and snapshot record in one
-transaction.
+that costs one hash and one query; otherwise it keeps an immutable copy of the
+bytes under the snapshot directory (``intake.py``), parses that copy (any
+error refuses it before the store is touched, and the copy goes), checks that
+it is not an older release than the one it would replace, and loads rows and
+snapshot record in one transaction.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,15 +17,15 @@ import pyarrow as pa
 
 from partnerwatch.countries import crosswalk
 from partnerwatch.errors import DataError, PartnerWatchError
+from partnerwatch.intake import KeptCopy, check_input, fingerprint, kept_copy
 from partnerwatch.net.http import RetryPolicy
+from partnerwatch.releases import is_older
 from partnerwatch.sources import get_source
 from partnerwatch.sources.base import ParsedFile, ProgressCallback, ReadAgain, Source
 from partnerwatch.sources.curated import bundled_folders
 from partnerwatch.sources.table import parse_table
-from partnerwatch.store import Connection, SnapshotRecord, downloads_dir, home_dir, load_snapshot, snapshot_dir
-from partnerwatch.store.load import current_snapshot
-
-CHUNK = 1 << 20
+from partnerwatch.store import Connection, SnapshotRecord, downloads_dir, home_dir, load_snapshot
+from partnerwatch.store.load import current_snapshot, live_snapshots
 
 
 @dataclass(frozen=True)
@@ -43,62 +41,6 @@ class IngestResult:
     kept_existing: int = 0
 
 
-REMEMBER_ABOVE = 64 * 1024 * 1024
-"""Files at least this large have their sha256 remembered by (path, inode, size, mtime, ctime)."""
-
-
-def fingerprint(path: Path) -> tuple[str, int]:
-    """sha256 and size of a file, or of a folder's files (names and contents, sorted).
-
-    Hashing a gigabyte takes over a second, which is most of a no-op re-ingest;
-    a large file whose path, inode, size and change times are unchanged since it
-    was last hashed is not read again (the check ``make`` and ``rsync`` rely on).
-    Small files are always hashed: there a rewrite within the clock's
-    resolution could keep the same times.
-    """
-    if path.is_file() and path.stat().st_size >= REMEMBER_ABOVE:
-        return _remembered(path)
-    return _hash(path)
-
-
-def _remembered(path: Path) -> tuple[str, int]:
-    info = path.stat()
-    key = f"{path.resolve()}|{info.st_ino}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}"
-    memo = home_dir() / "fingerprints.json"
-    try:
-        known: dict[str, str] = json.loads(memo.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
-    if key in known:
-        return known[key], info.st_size
-    sha256, size = _hash(path)
-    prefix = key.split("|", 1)[0] + "|"
-    known = {k: v for k, v in known.items() if not k.startswith(prefix)}  # one entry per path
-    known[key] = sha256
-    try:
-        memo.parent.mkdir(parents=True, exist_ok=True)
-        partial = memo.with_name(memo.name + ".partial")
-        partial.write_text(json.dumps(known, indent=0), encoding="utf-8")
-        partial.replace(memo)
-    except OSError:
-        pass  # a read-only home only costs the next run a re-hash
-    return sha256, size
-
-
-def _hash(path: Path) -> tuple[str, int]:
-    digest = hashlib.sha256()
-    size = 0
-    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    for file in files:
-        if path.is_dir():
-            digest.update(file.relative_to(path).as_posix().encode("utf-8") + b"\0")
-        with file.open("rb") as fh:
-            while chunk := fh.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-    return digest.hexdigest(), size
-
-
 def ingest(
     con: Connection,
     source_name: str,
@@ -106,19 +48,29 @@ def ingest(
     progress: ProgressCallback | None = None,
     *,
     allow_mismatch: bool = False,
+    allow_older: bool = False,
 ) -> IngestResult:
-    """Load one file; reconciliation failures refuse it unless ``allow_mismatch``, then they are kept."""
+    """Load one file; reconciliation failures refuse it unless ``allow_mismatch``, then they are kept.
+
+    An older release than the live one of the same data is refused unless ``allow_older``.
+    """
     source = get_source(source_name)
-    if not path.exists():
-        raise PartnerWatchError.single("file-not-found", "no such file or folder", file=str(path))
+    check_input(path, folders=source.reads_folders)
     sha256, size = fingerprint(path)
     if size == 0:
         raise PartnerWatchError.single("empty-file", "the file is empty (0 bytes)", file=path.name)
     existing = current_snapshot(con, source.name, sha256)
     if existing is not None:
         return IngestResult(source.name, str(path), existing, 0, unchanged=True)
-    parsed = source.parse(path, progress)
-    return _store_parsed(con, source, path, sha256, size, parsed, allow_mismatch)
+    with kept_copy([path]) as copy:
+        if copy.sha256 != sha256:  # the file changed since it was hashed: the copy is what counts
+            existing = current_snapshot(con, source.name, copy.sha256)
+            if existing is not None:
+                return IngestResult(source.name, str(path), existing, 0, unchanged=True)
+        if copy.size == 0:
+            raise PartnerWatchError.single("empty-file", "the file is empty (0 bytes)", file=path.name)
+        parsed = source.parse(copy.path, progress)
+        return _store_parsed(con, source, path, copy, parsed, allow_mismatch, allow_older)
 
 
 def ingest_table(
@@ -127,32 +79,29 @@ def ingest_table(
     into: str,
     mapping: Path,
     progress: ProgressCallback | None = None,
+    *,
+    allow_older: bool = False,
 ) -> IngestResult:
     """Load an analyst's table into ``into`` through ``mapping``; the pair is one snapshot."""
     source = get_source("table")
     for needed in (path, mapping):
-        if not needed.is_file():
-            raise PartnerWatchError.single("file-not-found", "no such file", file=str(needed))
-    digest = hashlib.sha256()
-    for part in (fingerprint(path)[0], fingerprint(mapping)[0], into):
-        digest.update(part.encode("utf-8") + b"\0")
-    sha256, size = digest.hexdigest(), fingerprint(path)[1]
-    existing = current_snapshot(con, source.name, sha256)
-    if existing is not None:
-        return IngestResult(source.name, str(path), existing, 0, unchanged=True)
-    parsed = parse_table(path, mapping, into, progress)
-    _keep_copy(mapping, sha256)
-    return _store_parsed(con, source, path, sha256, size, parsed, False)
+        check_input(needed)
+    with kept_copy([path, mapping], extra=into) as copy:
+        existing = current_snapshot(con, source.name, copy.sha256)
+        if existing is not None:
+            return IngestResult(source.name, str(path), existing, 0, unchanged=True)
+        parsed = parse_table(copy.paths[0], copy.paths[1], into, progress)
+        return _store_parsed(con, source, path, copy, parsed, False, allow_older)
 
 
 def _store_parsed(
     con: Connection,
     source: Source,
     path: Path,
-    sha256: str,
-    size: int,
+    copy: KeptCopy,
     parsed: ParsedFile,
     allow_mismatch: bool,
+    allow_older: bool,
 ) -> IngestResult:
     unexpected = (set(parsed.tables) | set(parsed.streams)) - set(source.tables)
     if unexpected:
@@ -161,16 +110,16 @@ def _store_parsed(
         )
     if parsed.mismatches and not allow_mismatch:
         raise PartnerWatchError(parsed.mismatches)
+    warnings = [*parsed.warnings, *_check_release(con, source.name, path, parsed, allow_older)]
     tables = dict(parsed.tables)
     if parsed.mismatches:
         tables["snapshot_issues"] = issues_table(parsed.mismatches)
-    stored = _keep_copy(path, sha256)
     origin = parsed.origin or source.origin
     record = SnapshotRecord(
         source=source.name,
         file_name=path.name,
-        sha256=sha256,
-        bytes=size,
+        sha256=copy.sha256,
+        bytes=copy.size,
         rows=parsed.rows,
         producer=origin.producer,
         citation=origin.citation,
@@ -179,12 +128,12 @@ def _store_parsed(
         release=parsed.release,
         notes=parsed.notes,
         scope=parsed.scope,
-        stored_path=str(stored),
+        stored_path=str(copy.path),
     )
     try:
         result = load_snapshot(con, record, tables, parsed.streams)
     except ReadAgain as again:  # a block reader met something only its row reader settles; nothing was written
-        return _store_parsed(con, source, path, sha256, size, again.parsed, allow_mismatch)
+        return _store_parsed(con, source, path, copy, again.parsed, allow_mismatch, allow_older)
     return IngestResult(
         source.name,
         str(path),
@@ -192,10 +141,32 @@ def _store_parsed(
         result.rows,
         unchanged=result.unchanged,
         superseded=result.superseded,
-        warnings=parsed.warnings,
+        warnings=warnings,
         issues=len(parsed.mismatches),
         kept_existing=result.kept_existing,
     )
+
+
+def _check_release(con: Connection, source: str, path: Path, parsed: ParsedFile, allow_older: bool) -> list[str]:
+    """Refuse an older release of data the store holds a newer release of (or warn when none can tell)."""
+    warnings = []
+    for snapshot_id, release in live_snapshots(con, source, parsed.scope):
+        older = is_older(parsed.release, release)
+        if older and not allow_older:
+            raise PartnerWatchError.single(
+                "older-release",
+                f"this file is release {parsed.release}, older than release {release} (snapshot {snapshot_id}),"
+                " which the store keeps; to replace the newer release with it, load it with --allow-older",
+                file=path.name,
+            )
+        if older:
+            warnings.append(f"{path.name}: release {parsed.release} replaces the newer {release} (--allow-older)")
+        elif older is None and (parsed.release or release) and parsed.release != release:
+            warnings.append(
+                f"{path.name}: cannot tell whether release {parsed.release or '(none stated)'} is newer than"
+                f" {release or '(none stated)'} (snapshot {snapshot_id}); the file loaded last replaces it"
+            )
+    return warnings
 
 
 def issues_table(errors: list[DataError]) -> pa.Table:
@@ -284,20 +255,3 @@ def fetch_and_ingest(
 def load_bundled(con: Connection) -> list[IngestResult]:
     """Load (or confirm) the curated dataset shipped in the package: the zero-data default."""
     return [ingest(con, "curated", folder) for folder in bundled_folders()]
-
-
-def _keep_copy(path: Path, sha256: str) -> Path:
-    """Copy the input under ``snapshots/<sha256>/`` once; the copy is never modified."""
-    target = snapshot_dir() / sha256 / path.name
-    if target.exists():
-        return target
-    staging = target.with_name(target.name + ".partial")
-    staging.parent.mkdir(parents=True, exist_ok=True)
-    if staging.exists():
-        shutil.rmtree(staging) if staging.is_dir() else staging.unlink()
-    if path.is_dir():
-        shutil.copytree(path, staging)
-    else:
-        shutil.copyfile(path, staging)
-    staging.rename(target)
-    return target

@@ -96,3 +96,5 @@ class Source:
     tables: tuple[str, ...]
     origin: Origin
     parse: Callable[[Path, ProgressCallback | None], ParsedFile]
+    reads_folders: bool = False
+    """Whether an input is a folder (the curated dataset) rather than one file."""

@@ -71,6 +71,16 @@ def current_snapshot(con: Connection, source: str, sha256: str) -> int | None:
     return int(rows[0][0]) if rows else None
 
 
+def live_snapshots(con: Connection, source: str, scope: str) -> list[tuple[int, str]]:
+    """(id, release) of the live snapshots a new one of ``source`` and ``scope`` would supersede."""
+    rows = con.execute(
+        "SELECT id, coalesce(release, '') FROM snapshots WHERE source = ? AND scope = ? AND superseded_by IS NULL"
+        " ORDER BY id",
+        [source, scope],
+    ).fetchall()
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
 def table_columns(con: Connection, table: str) -> list[str]:
     rows = con.execute(
         "SELECT column_name FROM information_schema.columns"

@@ -15,6 +15,7 @@ SOURCE = Source(
     tables=("facts", "incidents", "timeline", "legal_instruments"),
     origin=Origin.from_package(__name__),
     parse=parse_curated_folder,
+    reads_folders=True,
 )
 
 

@@ -3,11 +3,14 @@
 The data sheet gives each figure twice: rounded as IDMC publishes it
 (``Conflict Stock Displacement`` = 326,000) and unrounded (``… (Raw)``). The
 published figure is ``value``, the raw one ``value_raw``. An empty cell means
-IDMC has no figure for that year; no row is written for it.
+IDMC has no figure for that year; no row is written for it. The release is
+the README sheet's extraction date, so an older workbook loaded after a
+newer one is recognised as older.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +48,7 @@ def parse_idmc(path: Path, progress: ProgressCallback | None = None) -> ParsedFi
         if SHEET not in book.sheetnames:
             raise PartnerWatchError.single("missing-sheet", f"no sheet named {SHEET!r}", file=file)
         sheet_rows = list(book[SHEET].iter_rows(values_only=True))
+        extracted = _extraction_date(book)
     if not sheet_rows:
         raise PartnerWatchError.single("empty-file", "the data sheet is empty", file=file)
     header = [str(c).strip() if c is not None else "" for c in sheet_rows[0]]
@@ -112,8 +116,26 @@ def parse_idmc(path: Path, progress: ProgressCallback | None = None) -> ParsedFi
     if progress is not None:
         progress(len(rows))
     years = sorted({int(r["year"]) for r in rows})
+    span = f"{years[0]}-{years[-1]}" if years else ""
     return ParsedFile(
         tables={"displacement": pa.Table.from_pylist(rows, schema=SCHEMA)},
         scope="gidd",
-        release=f"{years[0]}-{years[-1]}" if years else "",
+        release=extracted or span,
+        notes=f"years {span}" if span else "",
     )
+
+
+def _extraction_date(book: Any) -> str:
+    """The README sheet's "Date extracted" (DD/MM/YYYY) as an ISO date: which release this is."""
+    if "README" not in book.sheetnames:
+        return ""
+    for values in book["README"].iter_rows(max_row=40, values_only=True):
+        if len(values) >= 2 and str(values[0] or "").strip().casefold() == "date extracted":
+            found = values[1]
+            if isinstance(found, datetime | date):
+                return found.strftime("%Y-%m-%d")
+            try:
+                return datetime.strptime(str(found).strip(), "%d/%m/%Y").date().isoformat()
+            except ValueError:
+                return ""
+    return ""
