@@ -257,7 +257,47 @@ FA_REGIONS: list[tuple[str, str]] = [
     ("WHN", "Western Hemisphere Region"), ("WLD", "World"),
     ("PIT", "Pacific Island Trust Territory"),
 ]
+
+# The 193 member states of the United Nations, each a "state"; so are the two
+# observer states and two states with Gleditsch-Ward codes outside the UN.
+UN_MEMBERS: frozenset[str] = frozenset({
+    "AFG", "AGO", "ALB", "AND", "ARE", "ARG", "ARM", "ATG", "AUS", "AUT", "AZE", "BDI", "BEL",
+    "BEN", "BFA", "BGD", "BGR", "BHR", "BHS", "BIH", "BLR", "BLZ", "BOL", "BRA", "BRB", "BRN",
+    "BTN", "BWA", "CAF", "CAN", "CHE", "CHL", "CHN", "CIV", "CMR", "COD", "COG", "COL", "COM",
+    "CPV", "CRI", "CUB", "CYP", "CZE", "DEU", "DJI", "DMA", "DNK", "DOM", "DZA", "ECU", "EGY",
+    "ERI", "ESP", "EST", "ETH", "FIN", "FJI", "FRA", "FSM", "GAB", "GBR", "GEO", "GHA", "GIN",
+    "GMB", "GNB", "GNQ", "GRC", "GRD", "GTM", "GUY", "HND", "HRV", "HTI", "HUN", "IDN", "IND",
+    "IRL", "IRN", "IRQ", "ISL", "ISR", "ITA", "JAM", "JOR", "JPN", "KAZ", "KEN", "KGZ", "KHM",
+    "KIR", "KNA", "KOR", "KWT", "LAO", "LBN", "LBR", "LBY", "LCA", "LIE", "LKA", "LSO", "LTU",
+    "LUX", "LVA", "MAR", "MCO", "MDA", "MDG", "MDV", "MEX", "MHL", "MKD", "MLI", "MLT", "MMR",
+    "MNE", "MNG", "MOZ", "MRT", "MUS", "MWI", "MYS", "NAM", "NER", "NGA", "NIC", "NLD", "NOR",
+    "NPL", "NRU", "NZL", "OMN", "PAK", "PAN", "PER", "PHL", "PLW", "PNG", "POL", "PRK", "PRT",
+    "PRY", "QAT", "ROU", "RUS", "RWA", "SAU", "SDN", "SEN", "SGP", "SLB", "SLE", "SLV", "SMR",
+    "SOM", "SRB", "SSD", "STP", "SUR", "SVK", "SVN", "SWE", "SWZ", "SYC", "SYR", "TCD", "TGO",
+    "THA", "TJK", "TKM", "TLS", "TON", "TTO", "TUN", "TUR", "TUV", "TZA", "UGA", "UKR", "URY",
+    "USA", "UZB", "VCT", "VEN", "VNM", "VUT", "WSM", "YEM", "ZAF", "ZMB", "ZWE",
+})
+OTHER_STATES = frozenset({"PSE", "VAT", "TWN", "XKX"})
+FORMER = frozenset({"SUN", "CSK", "DDR", "YUG", "YMD", "SCG", "ANT", "XSV", "XBI", "XKT", "XHD"})
+# Regions that are places (disputed or historical areas) rather than groups of countries.
+AREAS = frozenset({"XAB", "XKS", "XTI", "XWB", "PIT"})
 # fmt: on
+
+
+def status_of(iso3: str, kind: str) -> str:
+    """What an entity is today: a state, a territory, a former state or territory, an area, an aggregate.
+
+    Treaty parties must be states; events, displacement and spending belong to
+    places, never to aggregates such as "World"; the explorer lists current
+    states first.
+    """
+    if kind == "country":
+        if iso3 in FORMER:
+            return "former"
+        return "state" if iso3 in UN_MEMBERS or iso3 in OTHER_STATES else "territory"
+    if kind == "region":
+        return "area" if iso3 in AREAS else "aggregate"
+    return kind
 
 
 def main() -> int:
@@ -298,10 +338,11 @@ def main() -> int:
         seen.add(key)
         unique.append((source, alias, code))
 
+    assert UN_MEMBERS <= rows.keys() and len(UN_MEMBERS) == 193
     with (OUT / "countries.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(["iso3", "iso_numeric", "gw_code", "name", "kind", "iso2"])
-        w.writerows(sorted(rows.values()))
+        w.writerow(["iso3", "iso_numeric", "gw_code", "name", "kind", "iso2", "status"])
+        w.writerows((*row, status_of(row[0], row[4])) for row in sorted(rows.values()))
     with (OUT / "country_aliases.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["source", "alias", "iso3"])

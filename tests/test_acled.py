@@ -153,11 +153,11 @@ def test_the_column_reader_strips_what_python_strips() -> None:
 
 
 def test_the_column_reader_strips_and_reads_as_the_row_reader_does(tmp_path: Path) -> None:
-    """Whitespace Python strips (NBSP, ideographic space, U+001C) at either end, ragged spacing in numbers."""
+    """Whitespace Python strips (NBSP, ideographic and em spaces) at either end, ragged spacing in numbers."""
     rows = list(csv.reader((DATA / "current_export.csv").read_text(encoding="utf-8").splitlines()))
     header = rows[0]
     rows[1][header.index("actor1")] = "\u00a0Military Forces of Mali (2021-)\u3000"
-    rows[1][header.index("location")] = "\x1cMoura "
+    rows[1][header.index("location")] = "\u2003Moura "
     rows[2][header.index("notes")] = " Caf\u00e9"
     rows[2][header.index("admin1")] = "S\u00e9gou"
     rows[3][header.index("fatalities")] = " 12 "

@@ -231,17 +231,17 @@ def _workbook(path: Path, rows: list[list[object]]) -> Path:
         (
             "text_count",
             [DTM_HEADER, DTM_ROWS[0], [*DTM_ROWS[1][:4], "about 800", 150]],
-            "Round_60.xlsx:3:Total No. of IDPs Ind.: bad-number: 'about 800' is not a count",
+            "Round_60.xlsx:3:Total No. of IDPs Ind.: bad-number: 'about 800' is not a number of people",
         ),
         (
             "negative_count",
             [DTM_HEADER, [*DTM_ROWS[0][:5], -3]],
-            "Round_60.xlsx:2:Total No# of IDPs HH: bad-number: -3 is not a count",
+            "Round_60.xlsx:2:Total No# of IDPs HH: bad-number: -3 is not a number of households (0 to 10,000,000,000)",
         ),
         (
             "boolean_count",
             [DTM_HEADER, [*DTM_ROWS[0][:4], True, 300]],
-            "Round_60.xlsx:2:Total No. of IDPs Ind.: bad-number: True is not a count",
+            "Round_60.xlsx:2:Total No. of IDPs Ind.: bad-number: True is not a number of people",
         ),
         (
             "impossible_date",

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sys
+import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,16 +111,17 @@ def init() -> None:
 @app.command()
 def sources() -> None:
     """List the registered sources and the snapshots loaded in the store."""
-    registry = Table(title="Registered sources")
-    for column in ("name", "reads", "tables", "citation and licence"):
-        registry.add_column(column, overflow="fold")
+    out.print("Registered sources:", highlight=False)
+    indent = " " * 21
     for source in REGISTRY.values():
-        origin = source.origin
-        registry.add_row(source.name, source.reads, ", ".join(source.tables), f"{origin.citation}. {origin.licence}")
-    out.print(registry)
+        out.print(f"  {source.name:<18} {source.title}", markup=False, highlight=False)
+        about = f"reads {source.reads}; fills {', '.join(source.tables)}"
+        for line in textwrap.wrap(about, width=max(out.width, 60), initial_indent=indent, subsequent_indent=indent):
+            out.print(line, markup=False, highlight=False)
     with _store() as con:
+        out.print(f"\nStore: {describe_store()} (schema version {schema_version(con)})", markup=False, highlight=False)
         rows = con.execute(
-            "SELECT id, source, file_name, release, rows, loaded_at, sha256, superseded_by,"
+            "SELECT id, source, file_name, release, rows, loaded_at, sha256, superseded_by, warnings,"
             " (SELECT count(*) FROM snapshot_issues i WHERE i.snapshot_id = s.id)"
             " FROM snapshots s ORDER BY id"
         ).fetchall()
@@ -131,40 +133,25 @@ def sources() -> None:
             "SELECT source, count(*), count(*) FILTER (WHERE perpetrator_class = 'unidentified')"
             " FROM harm_events GROUP BY source ORDER BY source"
         ).fetchall()
-    loaded = Table(title="Snapshots in the store")
-    for column in (
-        "id",
-        "source",
-        "file",
-        "release",
-        "rows",
-        "loaded at (UTC)",
-        "sha256",
-        "status",
-        "issues",
-    ):
-        loaded.add_column(column, overflow="fold")
-    for r in rows:
-        status = f"superseded by {r[7]}" if r[7] is not None else "current"
-        loaded.add_row(
-            str(r[0]),
-            r[1],
-            r[2],
-            r[3] or "",
-            f"{r[4]:,}",
-            f"{r[5]:%Y-%m-%d %H:%M}",
-            r[6][:12],
-            status,
-            str(r[8]) if r[8] else "",
-        )
-    out.print(loaded)
+    live = sum(1 for r in rows if r[7] is None)
+    out.print(f"\nSnapshots: {live} current, {len(rows) - live} superseded", markup=False, highlight=False)
+    for sid, source_name, file_name, release, count, loaded, sha, superseded, warnings, accepted in rows:
+        status = f"superseded by {superseded}" if superseded is not None else "current"
+        facts = [f"release {release}" if release else "", f"{count:,} rows", f"loaded {loaded:%Y-%m-%d %H:%M} UTC"]
+        facts += [f"sha256 {sha[:12]}", status, f"{accepted} accepted issue(s)" if accepted else ""]
+        out.print(f"  {sid:>3}  {source_name}  {file_name}", markup=False, highlight=False)
+        out.print(f"       {' · '.join(f for f in facts if f)}", markup=False, highlight=False)
+        for warning in (warnings or "").splitlines():
+            out.print(f"       warning: {warning}", markup=False, highlight=False)
     for source_name, events, unidentified in perpetrators:
         out.print(
             f"harm_events from {source_name}: {events:,} events; perpetrator unidentified in"
-            f" {unidentified:,} ({unidentified / events:.1%})"
+            f" {unidentified:,} ({unidentified / events:.1%})",
+            markup=False,
+            highlight=False,
         )
     if issues:
-        out.print("Accepted issues (loaded with --allow-mismatch):")
+        out.print("Accepted issues (loaded with --allow-mismatch):", highlight=False)
         for sid, code, file, page, row, field, message in issues:
             where = DataError(code, message, file=file or "", row=row, field=field or "", page=page)
             out.print(f"  snapshot {sid}: {where}", markup=False, highlight=False)

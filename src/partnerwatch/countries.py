@@ -22,6 +22,11 @@ from importlib import resources
 from partnerwatch.errors import DataError
 
 KINDS = ("country", "organisation", "region", "unknown")
+STATUSES = ("state", "territory", "former", "area", "aggregate", "organisation", "unknown")
+PLACES = frozenset({"state", "territory", "former", "area"})
+"""Where events happen, people are displaced and money is spent: never an aggregate such as "World"."""
+STATES = frozenset({"state"})
+"""Who can be party to a treaty today."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,9 @@ class Country:
     name: str
     kind: str
     iso2: str | None = None
+    status: str = ""
+    """``state``, ``territory``, ``former`` (a state or territory that no longer exists), ``area``
+    (a disputed or historical region), ``aggregate`` (a group of countries), or the kind itself."""
 
 
 def name_key(value: str) -> str:
@@ -91,9 +99,37 @@ class Crosswalk:
             field=field,
         )
 
+    def not_a(
+        self, iso3: str, allowed: frozenset[str], value: str, *, file: str = "", row: int | None = None, field: str = ""
+    ) -> DataError | None:
+        """A ``not-a-country`` error if ``iso3`` is not of a status ``allowed`` here (``World`` among events)."""
+        country = self.by_iso3.get(iso3)
+        status = country.status if country else "unknown"
+        if status in allowed:
+            return None
+        wanted = "a state" if allowed == STATES else "a place (a state, territory or area)"
+        return DataError(
+            "not-a-country",
+            f"{value!r} is {_article(status)} ({iso3}), not {wanted}",
+            file=file,
+            row=row,
+            field=field,
+        )
+
     def name(self, iso3: str) -> str:
         country = self.by_iso3.get(iso3)
         return country.name if country else iso3
+
+
+def _article(status: str) -> str:
+    return {
+        "aggregate": "a group of countries",
+        "area": "a disputed or historical area",
+        "former": "a state or territory that no longer exists",
+        "territory": "a territory",
+        "organisation": "an organisation",
+        "state": "a state",
+    }.get(status, "not a known place")
 
 
 def _int_or_none(text: str) -> int | None:
@@ -113,6 +149,7 @@ def crosswalk() -> Crosswalk:
                 name=r["name"],
                 kind=r["kind"],
                 iso2=r["iso2"] or None,
+                status=r["status"],
             )
             for r in csv.DictReader(fh)
         ]

@@ -34,6 +34,18 @@ def credentials(service: str, home: Path) -> dict[str, str]:
             raise PartnerWatchError.single(
                 "not-this-format", "credentials.toml is not valid TOML", file=str(path)
             ) from None
+        except UnicodeDecodeError:
+            raise PartnerWatchError.single(
+                "bad-encoding", "credentials.toml is not UTF-8 text: save it as UTF-8", file=str(path)
+            ) from None
+        except OSError as exc:
+            raise PartnerWatchError.single(
+                "file-not-found", f"credentials.toml cannot be read ({exc.strerror})", file=str(path)
+            ) from None
+        if not isinstance(section, dict):
+            raise PartnerWatchError.single(
+                "not-this-format", f"[{service}] in credentials.toml must be a table of keys", file=str(path)
+            )
         for key in wanted:
             if key not in found and isinstance(section.get(key), str) and section[key]:
                 found[key] = section[key]

@@ -35,6 +35,8 @@ ERROR_CODES: dict[str, str] = {
     "unreadable-page": "a page holds no extractable text (drawn as outlines or as an image)",
     "unplaced-text": "table text that belongs to no row (a row the file itself prints broken)",
     "write-error": "an output file or folder could not be written (permissions, disk full)",
+    "duplicate-column": "a header names the same column twice, so which one holds the data cannot be told",
+    "not-a-country": "a place the crosswalk knows, but not of the kind this source can hold (World among events)",
     "older-release": "the file is an older release than the one the store holds of the same data",
 }
 

@@ -129,6 +129,7 @@ def _store_parsed(
         notes=parsed.notes,
         scope=parsed.scope,
         stored_path=str(copy.path),
+        warnings=tuple(warnings),
     )
     try:
         result = load_snapshot(con, record, tables, parsed.streams)

@@ -114,11 +114,56 @@ EDITS = {
         ("impossible_year", 0, "Fiscal Year", "FY19x"),
     ],
 }
+# Values that pass a careless check: digits int() refuses ('²'), years no data can have, NUL bytes in text,
+# aggregates where a country belongs.
+EDITS["acled"] += [
+    ("superscript_fatalities", 1, "fatalities", "1\u00b2"),
+    ("year_2999", 0, "event_date", "2999-01-01"),
+    ("year_0", 0, "event_date", "0000-01-01"),
+    ("nul_in_notes", 2, "notes", "Attack\x00on the market."),
+]
+EDITS["ucdp-ged"] += [
+    ("superscript_deaths", 0, "best", "\u00b2"),
+    ("year_2999", 1, "date_start", "2999-04-02 00:00:00.000"),
+]
+EDITS["ucdp-brd"] += [
+    ("superscript_year", 0, "year", "20\u00b23"),
+    ("year_0", 1, "year", "0000"),
+]
+EDITS["awsd"] += [
+    ("year_2999", 0, "Year", "2999"),
+]
+# (case, data row, {column: value}): an aggregate named where a country belongs.
+WORLD = {
+    "acled": ("world_as_country", 0, {"iso": "", "country": "World"}),
+    "awsd": ("world_as_country", 1, {"Country Code": "", "Country": "World"}),
+}
+EDITS["foreignassistance"] += [
+    ("year_2999", 0, "Fiscal Year", "2999"),
+]
+# (case, column repeated at the end of the header, its value in every row): the last one would win.
+DUPLICATE_COLUMNS = {
+    "acled": ("fatalities", "0"),
+    "ucdp-ged": ("best", "0"),
+    "ucdp-brd": ("bd_best", "0"),
+    "awsd": ("Total killed", "0"),
+    "foreignassistance": ("Current Dollar Amount", "0"),
+}
 
 
 def edit(text: str, head: int, row: int, column: str, value: str) -> str:
     records = list(csv.reader(io.StringIO(text, newline="")))
     records[head + row][records[0].index(column)] = value
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\n").writerows(records)
+    return out.getvalue()
+
+
+def duplicate_column(text: str, head: int, column: str, value: str) -> str:
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    records[0].append(column)
+    for record in records[1:]:
+        record.append("" if record[0].startswith("#") else value)
     out = io.StringIO(newline="")
     csv.writer(out, lineterminator="\n").writerows(records)
     return out.getvalue()
@@ -146,6 +191,22 @@ def main() -> None:
         base = (BASES[source] if source in BASES else HERE / source / "valid.csv").read_text(encoding="utf-8")
         for case, row, column, value in cases:
             write(HERE / source / f"{case}.csv", edit(base, header_rows(source, []), row, column, value))
+        if source in WORLD:
+            case, row, values = WORLD[source]
+            text = base
+            for column, value in values.items():
+                text = edit(text, header_rows(source, []), row, column, value)
+            write(HERE / source / f"{case}.csv", text)
+        column, value = DUPLICATE_COLUMNS[source]
+        write(HERE / source / "duplicate_column.csv", duplicate_column(base, header_rows(source, []), column, value))
+    sipri = lines("sipri-transfers", BASES["sipri-transfers"])
+    head = header_rows("sipri-transfers", sipri)
+    for case, old, new in (
+        ("superscript_year", sipri[head], sipri[head].replace(",2016,", ",20\u00b216,", 1)),
+        ("year_2999", sipri[head], sipri[head].replace(",2016,", ",2999,", 1)),
+        ("duplicate_column", sipri[head - 1], sipri[head - 1].replace("status,Comments", "status,status", 1)),
+    ):
+        write(HERE / "sipri-transfers" / f"{case}.csv", "".join(sipri).replace(old, new, 1), "cp1252")
 
 
 if __name__ == "__main__":

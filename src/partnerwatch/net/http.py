@@ -5,7 +5,9 @@ connections are retried with exponential backoff and jitter, honouring a
 ``Retry-After`` header; a body that is not the JSON promised is retried too,
 then reported as a coded ``fetch-error``. Credentials passed in headers are
 never written into errors or logs: messages name the URL without its query
-values for secret parameters.
+values for secret parameters or a password in it. Credentials go only to the
+origin they were given for: a redirect to another scheme, host or port is
+followed without them.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from partnerwatch.errors import PartnerWatchError
 log = logging.getLogger("partnerwatch.net")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SECRET_PARAMS = frozenset({"key", "token", "access_token", "password", "api_key", "email"})
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-ucdp-access-token"})
 
 
 @dataclass
@@ -47,13 +50,57 @@ class RetryPolicy:
 
 
 def safe_url(url: str) -> str:
-    """The URL with secret query values masked, for messages and logs."""
+    """The URL with secret query values and any password in it masked, for messages and logs."""
     parts = urllib.parse.urlsplit(url)
     query = [
         (k, "***" if k.lower() in SECRET_PARAMS else v)
         for k, v in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     ]
-    return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
+    netloc = parts.netloc
+    if "@" in netloc:  # user:password@host
+        userinfo, host = netloc.rsplit("@", 1)
+        netloc = f"{userinfo.split(':', 1)[0]}:***@{host}" if ":" in userinfo else netloc
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc, query=urllib.parse.urlencode(query)))
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port): what credentials are bound to."""
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port or default
+
+
+class _CredentialsStayHome(urllib.request.HTTPRedirectHandler):
+    """Follow redirects, but send credential headers only back to the origin they were given for."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None and origin(newurl) != origin(req.full_url):
+            for name in [h for h in new.headers if h.lower() in CREDENTIAL_HEADERS]:
+                del new.headers[name]
+            for name in [h for h in new.unredirected_hdrs if h.lower() in CREDENTIAL_HEADERS]:
+                del new.unredirected_hdrs[name]
+            log.info(
+                "redirected from %s to another origin, %s: credentials not sent",
+                safe_url(req.full_url),
+                safe_url(newurl),
+            )
+        return new
+
+
+_OPENER = urllib.request.build_opener(_CredentialsStayHome)
 
 
 Headers = Mapping[str, str] | Callable[[bool], Mapping[str, str]]
@@ -90,7 +137,7 @@ def get_json(
         retry_after: float | None = None
         try:
             request = urllib.request.Request(full, data=body_bytes, headers=request_headers)
-            with urllib.request.urlopen(request, timeout=policy.timeout) as response:
+            with _OPENER.open(request, timeout=policy.timeout) as response:
                 body = response.read()
             try:
                 decoded = json.loads(body)

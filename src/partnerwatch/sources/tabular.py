@@ -59,9 +59,15 @@ def read_csv_records(
     *,
     encoding: str = "utf-8",
     optional_trailing: Sequence[str] = (),
+    warnings: list[str] | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) for each data row of a CSV file; see ``csv_records``."""
-    text, _warnings = cells.decode(cells.read_bytes(path), encoding, path.name)
+    """Yield (line number, row) for each data row of a CSV file; see ``csv_records``.
+
+    What decoding repaired (byte-order marks inside the text) is added to ``warnings``.
+    """
+    text, repaired = cells.decode(cells.read_bytes(path), encoding, path.name)
+    if warnings is not None:
+        warnings.extend(repaired)
     yield from csv_records(text, path.name, required, optional_trailing=optional_trailing)
 
 
@@ -92,6 +98,9 @@ def csv_records(
     header = [h.strip().lstrip("\ufeff") for h in header]
     if column is not None:
         header = [column(h) for h in header]
+    duplicated = cells.duplicate_columns(header, file)
+    if duplicated:
+        raise PartnerWatchError(duplicated)
     missing = [name for name in required if name not in header]
     if missing:
         raise PartnerWatchError(
@@ -143,16 +152,12 @@ def is_hxl_row(record: dict[str, str], column: str, line: int, file: str) -> boo
 def jsonl_as_csv(text: str, file: str) -> str:
     """An API download (one JSON event per line) as CSV text with the API's field names as header."""
     records: list[dict[str, object]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only: str.splitlines() also splits at U+2028 and other separators JSON strings may hold.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise PartnerWatchError.single("bad-row", f"not a JSON object ({exc.msg})", file=file, row=number) from None
-        if not isinstance(record, dict):
-            raise PartnerWatchError.single("bad-row", "not a JSON object", file=file, row=number)
-        records.append(record)
+        records.append(json_record(line, file, number))
     fields = list(dict.fromkeys(key for record in records for key in record))
     out = io.StringIO()
     writer = csv.DictWriter(out, fields, restval="")
@@ -160,3 +165,45 @@ def jsonl_as_csv(text: str, file: str) -> str:
     for record in records:
         writer.writerow({k: "" if v is None else v for k, v in record.items()})
     return out.getvalue()
+
+
+def json_record(line: str, file: str, number: int) -> dict[str, object]:
+    """One line of an API download as a JSON object, refusing what would be silently wrong.
+
+    A field given twice (``json.loads`` keeps the last) is a ``duplicate-column``;
+    a control character in a string (``\\u0000``) is a ``bad-encoding``, as in a CSV file.
+    """
+    try:
+        record = json.loads(line, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as exc:
+        raise PartnerWatchError.single("bad-row", f"not a JSON object ({exc.msg})", file=file, row=number) from None
+    except _RepeatedKey as repeated:
+        raise PartnerWatchError.single(
+            "duplicate-column",
+            f"field {repeated.key!r} appears twice in one record: which one holds the data cannot be told",
+            file=file,
+            row=number,
+            field=repeated.key,
+        ) from None
+    if not isinstance(record, dict):
+        raise PartnerWatchError.single("bad-row", "not a JSON object", file=file, row=number)
+    for key, value in record.items():
+        if isinstance(value, str) and (problem := cells.control_char_error(value, file, number, key, c1=False)):
+            raise PartnerWatchError(problem)
+    return record
+
+
+class _RepeatedKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object, refusing a key given twice (``json.loads`` would keep the last silently)."""
+    found: dict[str, object] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _RepeatedKey(key)
+        found[key] = value
+    return found

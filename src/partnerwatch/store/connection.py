@@ -23,7 +23,7 @@ from partnerwatch.errors import PartnerWatchError
 from partnerwatch.store.engine import Connection, is_postgres, rollback, store_errors
 from partnerwatch.store.load import LOAD_LOCK, clear_dead_stages, insert_arrow
 from partnerwatch.store.paths import default_db_path
-from partnerwatch.store.postgres import PostgresConnection, is_postgres_url, redact, translate_ddl
+from partnerwatch.store.postgres import PostgresConnection, is_postgres_url, redact, scrub, translate_ddl
 from partnerwatch.store.schema import MIGRATIONS
 
 DEFAULT_MEMORY_LIMIT = "256MB"
@@ -76,7 +76,7 @@ def _connect_postgres(url: str, read_only: bool) -> PostgresConnection:
     try:
         con = PostgresConnection(url, read_only=read_only)
     except store_errors() as exc:
-        message = str(exc).replace(url, redact(url)).strip()
+        message = scrub(str(exc), url).strip()
         raise PartnerWatchError.single("store-error", f"cannot open the store: {message}", file=redact(url)) from None
     if read_only:
         _check_version(con, redact(url))

@@ -50,6 +50,7 @@ class SnapshotRecord:
     notes: str
     scope: str
     stored_path: str
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,8 +211,8 @@ def _load(
         snapshot_id = int(con.execute("SELECT nextval('snapshot_ids')").fetchall()[0][0])
         con.execute(
             "INSERT INTO snapshots (id, source, file_name, sha256, bytes, rows, loaded_at, producer,"
-            " citation, licence, url, release, notes, scope, stored_path)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " citation, licence, url, release, notes, scope, stored_path, warnings)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 snapshot_id,
                 record.source,
@@ -228,6 +229,7 @@ def _load(
                 record.notes,
                 record.scope,
                 record.stored_path,
+                "\n".join(record.warnings) or None,
             ],
         )
         # The releases this one replaces leave first, so the new rows merge with what stays.

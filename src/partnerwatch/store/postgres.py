@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -46,20 +46,61 @@ _ARROW_TYPES: dict[int, pa.DataType] = {
 }
 
 
+_KEYWORD = re.compile(r"^\s*(?:host|hostaddr|port|dbname|user|password|service|sslmode)\s*=", re.IGNORECASE)
+_SECRET_KEYWORDS = re.compile(r"\b(password|sslpassword)(\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+_SECRET_QUERY = frozenset({"password", "sslpassword"})
+
+
+def _scheme(target: str) -> str:
+    return target.split("://", 1)[0].lower() if "://" in target else ""
+
+
 def is_postgres_url(target: str) -> bool:
-    return urlsplit(target).scheme in POSTGRES_SCHEMES
+    """A ``postgresql://`` URL, or a libpq keyword string (``host=… dbname=…``): never a DuckDB file name."""
+    return _scheme(target) in POSTGRES_SCHEMES or bool(_KEYWORD.match(target))
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    user = f"{parts.username}:***@" if parts.username else ""
-    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
+    """The URL or keyword string without its password, for messages and logs.
+
+    The password may sit in the user part (``user:secret@host``), in the
+    query (``?password=secret``) or, in a keyword string, as ``password=secret``;
+    a URL that does not parse (a port that is not a number) is still redacted.
+    """
+    if _scheme(url) not in POSTGRES_SCHEMES:
+        return _SECRET_KEYWORDS.sub(r"\1\2***", url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced [ in the host: show nothing after the scheme rather than risk a secret
+        return f"{_scheme(url)}://***"
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        netloc = f"{userinfo.split(':', 1)[0]}:***@{host}" if ":" in userinfo else netloc
+    query = "&".join(
+        f"{key}=***" if key.lower() in _SECRET_QUERY else pair
+        for pair in parts.query.split("&")
+        if pair
+        for key in [pair.split("=", 1)[0]]
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+def scrub(message: str, url: str) -> str:
+    """``message`` with the URL redacted and any password of it removed, wherever a driver quoted it."""
+    text = message.replace(url, redact(url))
+    if _scheme(url) in POSTGRES_SCHEMES:
+        query = url.split("?", 1)[1] if "?" in url else ""
+        secrets = [v for k, v in parse_qsl(query.split("#", 1)[0]) if k.lower() in _SECRET_QUERY]
+    else:
+        secrets = [m.group(3).strip("'") for m in _SECRET_KEYWORDS.finditer(url)]
+    netloc = url.split("://", 1)[1].split("/", 1)[0] if "://" in url else ""
+    if "@" in netloc and ":" in netloc.rsplit("@", 1)[0]:
+        secrets.append(netloc.rsplit("@", 1)[0].split(":", 1)[1])
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
 
 
 def translate_ddl(statement: str) -> str:

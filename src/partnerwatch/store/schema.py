@@ -169,6 +169,9 @@ _V5_DUCKDB = tuple(f"UPDATE {table} SET source_row = rowid + 1 WHERE source_row 
 _V6 = (
     # Same columns as harm_events, in the same order (a test keeps the two in step).
     "CREATE TABLE harm_events_shadowed AS SELECT * FROM harm_events LIMIT 0",
+    # What a load accepted but the reader should know (values repaired, releases not comparable), one per line.
+    "ALTER TABLE snapshots ADD COLUMN warnings VARCHAR",
+    "ALTER TABLE countries ADD COLUMN status VARCHAR",
 )
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -177,7 +180,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "ISO alpha-2; assistance detail; milex status; treaty signatures", _V3),
     Migration(4, "harm events: ACLED detail and actor classes; UCDP conflict deaths", _V4),
     Migration(5, "curated rows keep their line, so every engine gives them in the document's order", _V5, _V5_DUCKDB),
-    Migration(6, "keyed tables keep every live snapshot's version of a record", _V6),
+    Migration(6, "keyed tables keep every live snapshot's version of a record; warnings kept on snapshots", _V6),
 )
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from partnerwatch.countries import crosswalk
+from partnerwatch.countries import PLACES, crosswalk
 from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback, ReadAgain
 
@@ -91,6 +91,8 @@ def blocks(
     ids: list[pa.Array] = []
     try:
         for number, chunk in enumerate(chunks(path)):
+            if _unusual_bytes(chunk, number == 0):
+                doubt(reread)
             skip = (1, 1 if hxl else 0) if number == 0 else (0, 0)
             options = pacsv.ReadOptions(column_names=header, skip_rows=skip[0], skip_rows_after_names=skip[1])
             table = pacsv.read_csv(
@@ -153,12 +155,23 @@ def _boundary(piece: bytes, inside: bool) -> int:
         end = line_break
 
 
+_CONTROL_BYTES = np.zeros(256, dtype=bool)
+_CONTROL_BYTES[[c for c in range(32) if c not in (9, 10, 13)] + [127]] = True
+BOM = b"\xef\xbb\xbf"
+
+
+def _unusual_bytes(chunk: bytes, first: bool) -> bool:
+    """Control bytes (the row reader refuses them) or a byte-order mark inside the text (it removes them, and warns)."""
+    start = len(BOM) if first and chunk.startswith(BOM) else 0
+    return chunk.find(BOM, start) >= 0 or bool(_CONTROL_BYTES[np.frombuffer(chunk, dtype=np.uint8)].any())
+
+
 def _suspicious(array: pa.Array) -> bool:
-    """A NUL byte or a field longer than the csv module allows: the row reader refuses both, so must we."""
-    offsets, data = _buffers(array)
+    """A field longer than the csv module allows: the row reader refuses it, so must we."""
+    offsets, _data = _buffers(array)
     if len(offsets) < 2:
         return False
-    return int(np.diff(offsets).max()) > FIELD_LIMIT or bool((data[offsets[0] : offsets[-1]] == 0).any())
+    return int(np.diff(offsets).max()) > FIELD_LIMIT
 
 
 def _buffers(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -221,9 +234,14 @@ def iso_dates(array: pa.Array, reread: Reread) -> pa.Array:
     if not pc.all(pc.equal(pc.utf8_length(trimmed), 10)).as_py():
         doubt(reread)
     try:
-        return pc.cast(trimmed, pa.date32())  # refuses 2020-02-30 and anything but YYYY-MM-DD
+        dates = pc.cast(trimmed, pa.date32())  # refuses 2020-02-30 and anything but YYYY-MM-DD
     except pa.ArrowInvalid:
         doubt(reread)
+    years = pc.year(dates)
+    plausible = pc.and_(pc.greater_equal(years, cells.EARLIEST_YEAR), pc.less_equal(years, cells.latest_year()))
+    if not pc.all(pc.fill_null(plausible, True)).as_py():
+        doubt(reread)
+    return dates
 
 
 def by_value(columns: list[pa.Array], compute: Callable[..., object], kind: pa.DataType, reread: Reread) -> pa.Array:
@@ -258,7 +276,7 @@ def country(columns: dict[str, pa.Array], size: int, reread: Reread) -> pa.Array
 
     def resolve(iso: str, iso3: str, name: str) -> str | None:
         iso, iso3, name = iso.strip(), iso3.strip(), name.strip()
-        found = walk.lookup_numeric(int(iso)) if iso.isdigit() else None
+        found = walk.lookup_numeric(int(iso)) if cells.digits(iso) else None
         for value in (iso3, name):
             if found is None and value:
                 found = walk.lookup_name(value, "acled")
@@ -268,4 +286,7 @@ def country(columns: dict[str, pa.Array], size: int, reread: Reread) -> pa.Array
     resolved = by_value(keys, resolve, pa.string(), reread)
     if resolved.null_count:
         doubt(reread)
+    for iso3 in pc.unique(resolved).to_pylist():
+        if walk.not_a(iso3, PLACES, iso3) is not None:  # "World": the row reader says so
+            doubt(reread)
     return resolved

@@ -32,6 +32,7 @@ from partnerwatch.countries import crosswalk
 from partnerwatch.credentials import credentials
 from partnerwatch.errors import PartnerWatchError
 from partnerwatch.net.http import RetryPolicy, get_json
+from partnerwatch.sources.cells import digits
 
 API_BASE = "https://acleddata.com"
 PAGE_LIMIT = 5000
@@ -53,8 +54,11 @@ class TokenStore:
         self.base, self.home, self.policy, self.clock = base, home, policy, clock
         self.path = home / "tokens" / "acled.json"
         self.tokens: dict[str, Any] = {}
-        if self.path.is_file():
-            self.tokens = json.loads(self.path.read_text(encoding="utf-8"))
+        try:
+            cached = json.loads(self.path.read_text(encoding="utf-8")) if self.path.is_file() else {}
+        except (OSError, ValueError):
+            cached = {}  # a damaged cache only costs a new token
+        self.tokens = cached if isinstance(cached, dict) else {}
 
     def headers(self, refused: bool) -> Mapping[str, str]:
         if refused or not self.tokens or self.clock() >= float(self.tokens.get("expires_at", 0)) - 60:
@@ -109,6 +113,27 @@ class TokenStore:
         staging.replace(self.path)
 
 
+def _read_state(path: Path) -> dict[str, Any]:
+    """What the last pulls recorded; an unreadable record is a coded error, not a guess about when ACLED was pulled."""
+    if not path.is_file():
+        return {}
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(state, dict):
+            raise ValueError("not an object")
+        if "last_full_pull" in state:
+            datetime.fromisoformat(str(state["last_full_pull"]))
+        if state.get("max_timestamp") is not None and not digits(str(state["max_timestamp"])):
+            raise ValueError("max_timestamp is not a number")
+    except (OSError, ValueError) as exc:
+        raise PartnerWatchError.single(
+            "fetch-error",
+            f"the record of earlier ACLED pulls cannot be read ({exc}); delete it to pull in full",
+            file=str(path),
+        ) from None
+    return state
+
+
 def _page_data(body: Any) -> list[dict[str, Any]]:
     if not isinstance(body, dict) or not isinstance(body.get("data"), list):
         raise ValueError("no data list in the answer")
@@ -132,7 +157,7 @@ def pull_country(
     policy = policy or RetryPolicy()
     country = crosswalk().name(iso3)
     state_path = home / "state" / f"acled-{iso3}.json"
-    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.is_file() else {}
+    state = _read_state(state_path)
     last_full = datetime.fromisoformat(state["last_full_pull"]) if "last_full_pull" in state else None
     recent = last_full is not None and now() - last_full < FULL_PULL_INTERVAL
     incremental = recent and not force and state.get("max_timestamp") is not None
@@ -177,8 +202,9 @@ def pull_country(
             for record in _page_data(json.loads((partial / f"page-{number:05d}.json").read_text(encoding="utf-8"))):
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 count += 1
-                stamp = int(str(record.get("timestamp") or 0))
-                newest = stamp if newest is None or stamp > int(newest) else newest
+                raw = str(record.get("timestamp") or "")
+                if digits(raw):  # anything else is refused, at its line, when the download is ingested
+                    newest = int(raw) if newest is None or int(raw) > int(newest) else newest
     shutil.rmtree(partial)
     state_path.parent.mkdir(parents=True, exist_ok=True)
     state = {**state, "max_timestamp": newest}

@@ -38,7 +38,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from partnerwatch.countries import crosswalk
+from partnerwatch.countries import PLACES, crosswalk
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.acled import columnar
@@ -261,11 +261,15 @@ def _event(record: dict[str, str], line: int, file: str, errors: ErrorCollector)
                 field="iso",
             )
         )
+    elif place := crosswalk().not_a(iso3, PLACES, record.get("country") or iso3, file=file, row=line, field="iso"):
+        found.append(place)
     when = _date(record["event_date"])
     if when is None:
         found.append(
             DataError("bad-date", f"{record['event_date']!r} is not a date", file=file, row=line, field="event_date")
         )
+    elif (late := cells.date_error(when, file, line, "event_date")) is not None:
+        found.append(late)
     fatalities = cells.parse_int(record["fatalities"], file, line, "fatalities")
     timestamp = cells.parse_int(record.get("timestamp", ""), file, line, "timestamp", maximum=2**63 - 1)
     latitude = cells.parse_float(record.get("latitude", ""), file, line, "latitude", minimum=-90)
@@ -320,7 +324,7 @@ def _event(record: dict[str, str], line: int, file: str, errors: ErrorCollector)
 def _country(record: dict[str, str]) -> str | None:
     walk = crosswalk()
     iso = record.get("iso", "").strip()
-    if iso.isdigit():
+    if cells.digits(iso):
         found = walk.lookup_numeric(int(iso))
         if found:
             return found
@@ -461,4 +465,4 @@ def _convert(columns: dict[str, pa.Array], reread: columnar.Reread) -> pa.Record
 def _small_int(value: str | None) -> int | None:
     """ACLED's precision and interaction codes (0-99): anything else is not a code and is not kept."""
     text = (value or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 2 else None
+    return int(text) if cells.digits(text) and len(text) <= 2 else None

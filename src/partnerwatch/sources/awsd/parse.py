@@ -16,7 +16,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from partnerwatch.countries import crosswalk
+from partnerwatch.countries import PLACES, crosswalk
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
@@ -124,6 +124,8 @@ def parse_awsd(path: Path, progress: ProgressCallback | None = None) -> ParsedFi
                     field="Country Code",
                 )
             )
+        elif place := walk.not_a(iso3, PLACES | {"unknown"}, code or name, file=file, row=line, field="Country Code"):
+            found.append(place)
         year = cells.parse_year(r["Year"], file, line, "Year")
         month = cells.parse_int(r["Month"], file, line, "Month")
         if isinstance(month, int) and not 1 <= month <= 12:

@@ -8,7 +8,6 @@ as the complete file apply.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pyarrow as pa
 from partnerwatch.errors import DataError, PartnerWatchError
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
 from partnerwatch.sources.foreignassistance.complete import REQUIRED, transform_block
+from partnerwatch.sources.tabular import json_record
 
 ALIASES = {
     "current_amount": "current_dollar_amount",
@@ -51,15 +51,21 @@ def parse_api_download(path: Path, progress: ProgressCallback | None = None) -> 
                 ) from None
             if not line.strip():
                 continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise PartnerWatchError.single(
-                    "bad-row", f"not a JSON object ({exc.msg})", file=file, row=number
-                ) from None
-            if not isinstance(record, dict):
-                raise PartnerWatchError.single("bad-row", "not a JSON object", file=file, row=number)
-            found = {COLUMN_OF[k]: v for k, v in ((_norm(k), v) for k, v in record.items()) if k in COLUMN_OF}
+            record = json_record(line, file, number)
+            found: dict[str, object] = {}
+            for key, value in record.items():
+                column = COLUMN_OF.get(_norm(key))
+                if column is None:
+                    continue
+                if column in found:  # "Fiscal Year" and "fiscal_year" in one record
+                    raise PartnerWatchError.single(
+                        "duplicate-column",
+                        f"two fields of one record ({key!r} and another) both name {column!r}",
+                        file=file,
+                        row=number,
+                        field=key,
+                    )
+                found[column] = value
             for column in REQUIRED:
                 value = found.get(column)
                 columns[column].append("" if value is None else str(value))

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from partnerwatch.errors import DataError, PartnerWatchError
+from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
 from partnerwatch.sources.foreignassistance.categories import category_of
 from partnerwatch.sources.foreignassistance.summary import resolve_country
@@ -70,6 +71,9 @@ def read_header(path: Path) -> list[str]:
 
 def parse_complete_file(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
     header = [h.strip() for h in read_header(path)]
+    duplicated = cells.duplicate_columns(header, path.name)
+    if duplicated:
+        raise PartnerWatchError(duplicated)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise PartnerWatchError(
@@ -173,6 +177,19 @@ def transform_block(
         "Fiscal Year",
         "{value!r} is not a fiscal year (YYYY or YYYYtq)",
     )
+    year_numbers = pc.cast(digits, pa.int32())
+    fail(
+        pc.less(year_numbers, cells.EARLIEST_YEAR),
+        "bad-date",
+        "Fiscal Year",
+        f"fiscal year {{value!r}} is before {cells.EARLIEST_YEAR}, earlier than any data PartnerWatch reads",
+    )
+    fail(
+        pc.greater(year_numbers, cells.latest_year(5)),
+        "bad-date",
+        "Fiscal Year",
+        "fiscal year {value!r} is more than 5 years ahead",
+    )
 
     amounts = {}
     for field in ("Current Dollar Amount", "Constant Dollar Amount"):
@@ -199,7 +216,7 @@ def transform_block(
     return pa.RecordBatch.from_arrays(
         [
             iso3,
-            pc.cast(digits, pa.int32()),
+            year_numbers,
             quarter,
             text("Funding Account Name"),
             text("Funding Account ID"),

@@ -43,8 +43,9 @@ def parse_fiscal_year(value: str, file: str, row: int, field: str) -> tuple[int,
     text = value.strip().lower()
     quarter = text.endswith("tq")
     digits = text[:-2] if quarter else text
-    if len(digits) == 4 and digits.isdigit():
-        return int(digits), quarter
+    if len(digits) == 4 and cells.digits(digits):
+        # A budget request or planned figure can lie a few years ahead; nothing lies centuries ahead.
+        return cells.year_error(int(digits), file, row, field, ahead=5) or (int(digits), quarter)
     return DataError("bad-date", f"{value!r} is not a fiscal year (YYYY or YYYYtq)", file=file, row=row, field=field)
 
 
@@ -61,7 +62,23 @@ def parse_country_summary(path: Path, progress: ProgressCallback | None = None) 
     file = path.name
     errors = ErrorCollector()
     rows: list[dict[str, object]] = []
-    for line, record in read_csv_records(path, COLUMNS):
+    warnings: list[str] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for line, record in read_csv_records(path, COLUMNS, warnings=warnings):
+        key = tuple(record[c].strip() for c in ("country_code", "country_name", "transaction_type_name", "fiscal_year"))
+        if key in seen:
+            errors.add(
+                DataError(
+                    "duplicate-row",
+                    f"{key[1]} {key[2]} FY{key[3]} is already on line {seen[key]}: one amount per country,"
+                    " transaction type and fiscal year",
+                    file=file,
+                    row=line,
+                    field="fiscal_year",
+                )
+            )
+            continue
+        seen[key] = line
         iso3 = resolve_country(record["country_code"], record["country_name"])
         if iso3 is None:
             errors.add(
@@ -113,4 +130,5 @@ def parse_country_summary(path: Path, progress: ProgressCallback | None = None) 
         tables={"assistance": pa.Table.from_pylist(rows, schema=SCHEMA)},
         scope="country-summary",
         notes="country summary file",
+        warnings=warnings,
     )

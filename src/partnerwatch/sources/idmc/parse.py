@@ -16,10 +16,11 @@ from typing import Any
 
 import pyarrow as pa
 
-from partnerwatch.countries import crosswalk
+from partnerwatch.countries import PLACES, crosswalk
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
+from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
-from partnerwatch.sources.workbooks import open_workbook
+from partnerwatch.sources.workbooks import check_formulas, open_workbook
 
 SHEET = "1_Displacement_data"
 # column -> (cause, measure)
@@ -49,9 +50,13 @@ def parse_idmc(path: Path, progress: ProgressCallback | None = None) -> ParsedFi
             raise PartnerWatchError.single("missing-sheet", f"no sheet named {SHEET!r}", file=file)
         sheet_rows = list(book[SHEET].iter_rows(values_only=True))
         extracted = _extraction_date(book)
+    check_formulas(path, SHEET, file)
     if not sheet_rows:
         raise PartnerWatchError.single("empty-file", "the data sheet is empty", file=file)
     header = [str(c).strip() if c is not None else "" for c in sheet_rows[0]]
+    duplicated = cells.duplicate_columns(header, file, sheet=SHEET)
+    if duplicated:
+        raise PartnerWatchError(duplicated)
     required = ["ISO3", "Name", "Year", *MEASURES, *(f"{m} (Raw)" for m in MEASURES)]
     missing = [c for c in required if c not in header]
     if missing:
@@ -65,6 +70,7 @@ def parse_idmc(path: Path, progress: ProgressCallback | None = None) -> ParsedFi
     walk = crosswalk()
     errors = ErrorCollector()
     rows: list[dict[str, Any]] = []
+    seen: dict[tuple[str, int], int] = {}
     for number, values in enumerate(sheet_rows[1:], start=2):
         if not values or values[at["ISO3"]] is None:
             continue
@@ -81,25 +87,36 @@ def parse_idmc(path: Path, progress: ProgressCallback | None = None) -> ParsedFi
                 )
             )
             continue
+        if aggregate := walk.not_a(iso3, PLACES, name or code, file=file, row=number, field=f"{SHEET}: ISO3"):
+            errors.add(aggregate)
+            continue
         year = values[at["Year"]]
-        if not isinstance(year, int):
+        if isinstance(year, bool) or not isinstance(year, int):
             errors.add(DataError("bad-date", f"{year!r} is not a year", file=file, row=number, field=f"{SHEET}: Year"))
             continue
-        for column, (cause, measure) in MEASURES.items():
-            value, raw = values[at[column]], values[at[f"{column} (Raw)"]]
-            if value is None and raw is None:
-                continue
-            bad = [v for v in (value, raw) if v is not None and (not isinstance(v, int | float) or v < 0)]
-            if bad:
-                errors.add(
-                    DataError(
-                        "bad-number",
-                        f"{bad[0]!r} is not a number of people",
-                        file=file,
-                        row=number,
-                        field=f"{SHEET}: {column}",
-                    )
+        if (implausible := cells.year_error(year, file, number, f"{SHEET}: Year")) is not None:
+            errors.add(implausible)
+            continue
+        if (iso3, year) in seen:
+            errors.add(
+                DataError(
+                    "duplicate-row",
+                    f"{iso3} {year} is already on row {seen[iso3, year]}: one row per country and year",
+                    file=file,
+                    row=number,
+                    field=f"{SHEET}: ISO3",
                 )
+            )
+            continue
+        seen[iso3, year] = number
+        for column, (cause, measure) in MEASURES.items():
+            field = f"{SHEET}: {column}"
+            value = cells.people_count(values[at[column]], file, number, field)
+            raw = cells.people_count(values[at[f"{column} (Raw)"]], file, number, f"{field} (Raw)")
+            if isinstance(value, DataError) or isinstance(raw, DataError):
+                errors.extend(v for v in (value, raw) if isinstance(v, DataError))
+                continue
+            if value is None and raw is None:
                 continue
             rows.append(
                 {
@@ -107,8 +124,8 @@ def parse_idmc(path: Path, progress: ProgressCallback | None = None) -> ParsedFi
                     "year": year,
                     "cause": cause,
                     "measure": measure,
-                    "value": None if value is None else float(value),
-                    "value_raw": None if raw is None else float(raw),
+                    "value": value,
+                    "value_raw": raw,
                     "unit": "people",
                 }
             )

@@ -10,7 +10,6 @@ as given. The round is read from the file name (``Round_60``) when it says so.
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -18,10 +17,11 @@ from typing import Any
 
 import pyarrow as pa
 
-from partnerwatch.countries import crosswalk
+from partnerwatch.countries import PLACES, crosswalk
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
+from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
-from partnerwatch.sources.workbooks import open_workbook
+from partnerwatch.sources.workbooks import check_formulas, open_workbook
 
 SCHEMA = pa.schema(
     [
@@ -81,10 +81,16 @@ def _name(value: Any) -> str | None:
 def parse_dtm(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
     file = path.name
     with open_workbook(path) as book:
-        sheet_rows = list(book.worksheets[0].iter_rows(values_only=True))
+        sheet = book.worksheets[0]
+        title = sheet.title
+        sheet_rows = list(sheet.iter_rows(values_only=True))
     if not sheet_rows:
         raise PartnerWatchError.single("empty-file", "the first sheet is empty", file=file)
+    check_formulas(path, title, file)
     header = [_key(c) for c in sheet_rows[0]]
+    duplicated = cells.duplicate_columns(header, file)
+    if duplicated:
+        raise PartnerWatchError(duplicated)
     at = {field: header.index(name) for name, field in COLUMNS.items() if name in header}
     missing = [name for name, field in COLUMNS.items() if field not in at and field != "admin3"]
     if missing:
@@ -107,6 +113,9 @@ def parse_dtm(path: Path, progress: ProgressCallback | None = None) -> ParsedFil
 
         when = _date(cell("date"))
         iso3 = walk.lookup_name(str(cell("country") or ""), "iom-dtm")
+        if when is not None and (late := cells.date_error(when, file, number, "Snapshot Date")) is not None:
+            errors.add(late)
+            continue
         if when is None:
             errors.add(
                 DataError(
@@ -129,18 +138,20 @@ def parse_dtm(path: Path, progress: ProgressCallback | None = None) -> ParsedFil
                 )
             )
             continue
+        place = walk.not_a(iso3, PLACES, str(cell("country")), file=file, row=number, field="Admin 0 pcode")
+        if place is not None:
+            errors.add(place)
+            continue
         dates.add(when)
         for field, measure, unit in (
             ("idps", "idps", "people"),
             ("households", "idp_households", "households"),
         ):
-            value = cell(field)
-            if value is None or value == "":
+            value = cells.people_count(cell(field), file, number, names[field], noun=unit)
+            if isinstance(value, DataError):
+                errors.add(value)
                 continue
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-                errors.add(
-                    DataError("bad-number", f"{value!r} is not a count", file=file, row=number, field=names[field])
-                )
+            if value is None:
                 continue
             rows.append(
                 {
@@ -152,7 +163,7 @@ def parse_dtm(path: Path, progress: ProgressCallback | None = None) -> ParsedFil
                     "admin3": _name(cell("admin3")),
                     "cause": "conflict",
                     "measure": measure,
-                    "value": float(value),
+                    "value": value,
                     "unit": unit,
                     "round": round_name or None,
                 }

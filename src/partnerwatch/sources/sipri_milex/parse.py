@@ -20,9 +20,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from partnerwatch.countries import crosswalk
+from partnerwatch.countries import PLACES, crosswalk
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
+from partnerwatch.sources.cells import year_error
 
 # Sheet title (pattern) -> (measure, unit). The constant-dollar base year is read from the title.
 SHEETS: tuple[tuple[str, str, str], ...] = (
@@ -131,7 +132,11 @@ def _sheet_rows(
         if header is None:
             if values and values[0] == "Country":
                 header = values
-                years = [(i, v) for i, v in enumerate(values) if isinstance(v, int) and 1900 < v < 2100]
+                years = [(i, v) for i, v in enumerate(values) if isinstance(v, int) and not isinstance(v, bool)]
+                for _i, year in years:  # a year no release can have (2999) must not make its column vanish
+                    if (implausible := year_error(year, file, number, f"{sheet.title}: {year}")) is not None:
+                        errors.add(implausible)
+                years = [(i, v) for i, v in years if year_error(v, file, number, "") is None]
                 meta = {str(v).strip(): i for i, v in enumerate(values) if isinstance(v, str) and v.strip()}
                 if not years:
                     errors.add(
@@ -162,6 +167,11 @@ def _sheet_rows(
                     field=f"{sheet.title}: Country",
                 )
             )
+            continue
+        # SIPRI gives the European Union's spending too; a group of countries ("World") it never lists.
+        allowed = PLACES | {"organisation"}
+        if aggregate := walk.not_a(iso3, allowed, name, file=file, row=number, field=f"{sheet.title}: Country"):
+            errors.add(aggregate)
             continue
         note = _note(values, meta, footnotes)
         for year, cell in year_cells:

@@ -31,7 +31,7 @@ from partnerwatch.countries import Crosswalk, crosswalk
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
-from partnerwatch.sources.tabular import guarded
+from partnerwatch.sources.tabular import guarded, text_lines
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -87,7 +87,7 @@ _GENERATED = re.compile(r"Data generated:\s*(\d{1,2} \w{3} \d{4})")
 def parse_trade_register(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
     file = path.name
     text, warnings = cells.decode(cells.read_bytes(path), "latin-1", file)
-    lines = text.splitlines(keepends=True)
+    lines = list(text_lines(text))  # at "\n" only: str.splitlines() would also break at U+2028 in a comment
     header_index = next((i for i, line in enumerate(lines[:PREAMBLE_LIMIT]) if line.startswith(HEADER_START)), None)
     if header_index is None:
         raise PartnerWatchError.single(
@@ -137,6 +137,9 @@ def _release(preamble: list[str]) -> str:
 
 def _columns(header: list[str], file: str, line: int) -> tuple[dict[str, int], dict[str, int]]:
     """Position of each named column, and of the ``?`` flag that follows a flagged one."""
+    duplicated = cells.duplicate_columns(header, file, line)  # the unnamed flag columns are not names
+    if duplicated:
+        raise PartnerWatchError(duplicated)
     positions: dict[str, int] = {}
     flags: dict[str, int] = {}
     for i, name in enumerate(header):

@@ -11,6 +11,7 @@ documented, with an example, in ``docs/sources/table.md``.
 from __future__ import annotations
 
 import csv
+import math
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,11 +21,11 @@ from typing import Any
 
 import pyarrow as pa
 
-from partnerwatch.countries import crosswalk
+from partnerwatch.countries import PLACES, crosswalk
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.base import Origin, ParsedFile, ProgressCallback
-from partnerwatch.sources.table.targets import KINDS, REQUIRED, TARGETS, UNITS
+from partnerwatch.sources.table.targets import KINDS, MINIMUMS, REQUIRED, TARGETS, UNITS
 from partnerwatch.sources.tabular import guarded, text_lines
 
 ARROW_TYPES = {
@@ -71,10 +72,25 @@ def read_mapping(path: Path, into: str) -> Mapping:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise PartnerWatchError.single("file-not-found", "no such mapping file", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise PartnerWatchError.single(
+            "bad-encoding", f"a mapping file is UTF-8 text; this one is not ({exc.reason})", file=file, row=line
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise PartnerWatchError.single("not-this-format", f"not valid TOML ({exc})", file=file) from None
     errors = ErrorCollector()
-    source = data.get("source", {})
+    sections = {name: data.get(name, {}) for name in ("source", "table", "columns")}
+    for name, value in sections.items():
+        if not isinstance(value, dict):
+            errors.add(
+                DataError("bad-value", f"[{name}] must be a table of keys, not {value!r}", file=file, field=name)
+            )
+    errors.raise_if_any()
+    source, table = sections["source"], sections["table"]
+    for key in ("producer", "citation", "licence", "url", "release", "scope"):
+        if not isinstance(source.get(key, ""), str):
+            errors.add(DataError("bad-value", "must be text (in quotes)", file=file, field=f"source.{key}"))
     for key in ("producer", "citation", "licence"):
         if not str(source.get(key, "")).strip():
             errors.add(
@@ -87,7 +103,7 @@ def read_mapping(path: Path, into: str) -> Mapping:
             )
     known = TARGETS[into]
     specs: list[ColumnSpec] = []
-    for target, raw in data.get("columns", {}).items():
+    for target, raw in sections["columns"].items():
         field = f"columns.{target}"
         if target not in known:
             errors.add(
@@ -123,16 +139,31 @@ def read_mapping(path: Path, into: str) -> Mapping:
             )
             continue
         multiply = spec.get("multiply", 1)
-        if not isinstance(multiply, int | float) or multiply <= 0:
-            errors.add(DataError("bad-number", "'multiply' must be a positive number", file=file, field=field))
+        if isinstance(multiply, bool) or not isinstance(multiply, int | float) or not 0 < multiply < math.inf:
+            errors.add(DataError("bad-number", "'multiply' must be a positive, finite number", file=file, field=field))
+            continue
+        if "from" in spec and not isinstance(spec["from"], str):
+            errors.add(DataError("bad-value", "'from' names a column: text, in quotes", file=file, field=field))
             continue
         specs.append(ColumnSpec(target, spec.get("from"), spec.get("value"), known[target], float(multiply)))
     mapped = {s.target for s in specs}
     for target in REQUIRED[into]:
         if target not in mapped and not any(e.field == f"columns.{target}" for e in errors.errors):
             errors.add(DataError("missing-column", f"{into} needs {target}", file=file, field=f"columns.{target}"))
+    sheet = table.get("sheet")
+    if sheet is not None and not isinstance(sheet, str):
+        errors.add(DataError("bad-value", "the sheet's name is text, in quotes", file=file, field="table.sheet"))
+    header_row = table.get("header_row", 1)
+    if isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1:
+        errors.add(
+            DataError(
+                "bad-value",
+                f"the header row is a row number (1 or more), not {header_row!r}",
+                file=file,
+                field="table.header_row",
+            )
+        )
     errors.raise_if_any()
-    table = data.get("table", {})
     return Mapping(
         into=into,
         columns=tuple(specs),
@@ -144,8 +175,8 @@ def read_mapping(path: Path, into: str) -> Mapping:
         ),
         release=str(source.get("release", "")),
         scope=str(source.get("scope", "")),
-        sheet=table.get("sheet"),
-        header_row=int(table.get("header_row", 1)),
+        sheet=sheet,
+        header_row=header_row,
     )
 
 
@@ -156,7 +187,13 @@ def parse_table(path: Path, mapping_path: Path, into: str, progress: ProgressCal
     header = next(records, None)
     if header is None:
         raise PartnerWatchError.single("empty-file", "the table is empty", file=file)
-    positions = {name: i for i, name in enumerate(str(h).strip() if h is not None else "" for h in header[1])}
+    names = [str(h).strip() if h is not None else "" for h in header[1]]
+    duplicated = cells.duplicate_columns(names, file, header[0], sheet=mapping.sheet or "")
+    if duplicated:
+        raise PartnerWatchError(duplicated)
+    while names and not names[-1]:  # a spreadsheet's empty cells after the last column name
+        names.pop()
+    positions = {name: i for i, name in enumerate(names)}
     missing = [s.source for s in mapping.columns if s.source is not None and s.source not in positions]
     if missing:
         raise PartnerWatchError(
@@ -172,9 +209,16 @@ def parse_table(path: Path, mapping_path: Path, into: str, progress: ProgressCal
             ]
         )
     errors = ErrorCollector()
+    workbook = _is_workbook(path)
     columns: dict[str, list[Any]] = {s.target: [] for s in mapping.columns}
     for line, values in records:
         if all(v in (None, "") for v in values):
+            continue
+        overflow = any(v not in (None, "") for v in values[len(names) :])
+        if overflow or (len(values) < len(names) and not workbook):  # a sheet leaves trailing empty cells out
+            errors.add(
+                DataError("bad-row", f"row has {len(values)} fields, header has {len(names)}", file=file, row=line)
+            )
             continue
         row: dict[str, Any] = {}
         for spec in mapping.columns:
@@ -183,7 +227,7 @@ def parse_table(path: Path, mapping_path: Path, into: str, progress: ProgressCal
                 if spec.source is None
                 else (values[positions[spec.source]] if positions[spec.source] < len(values) else None)
             )
-            value = _convert(raw, spec, file, line)
+            value = _convert(raw, spec, file, line, into)
             if isinstance(value, DataError):
                 errors.add(value)
             else:
@@ -234,9 +278,13 @@ def _field(mapping: Mapping, target: str) -> str:
     return spec.source if spec is not None and spec.source else target
 
 
+def _is_workbook(path: Path) -> bool:
+    return path.suffix.lower() in (".xlsx", ".xlsm")
+
+
 def _records(path: Path, mapping: Mapping) -> Iterator[tuple[int, list[Any]]]:
     """(line or row number, values) for the header and each row after it, from CSV or xlsx."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if _is_workbook(path):
         yield from _xlsx_records(path, mapping)
         return
     text, _warnings = cells.decode(cells.read_bytes(path), "utf-8", path.name)
@@ -268,7 +316,7 @@ def _xlsx_records(path: Path, mapping: Mapping) -> Iterator[tuple[int, list[Any]
         book.close()
 
 
-def _convert(raw: Any, spec: ColumnSpec, file: str, line: int) -> Any:
+def _convert(raw: Any, spec: ColumnSpec, file: str, line: int, into: str) -> Any:
     field = spec.source or f"columns.{spec.target}"
     text = "" if raw is None else str(raw).strip()
     if spec.kind == "text":
@@ -277,17 +325,13 @@ def _convert(raw: Any, spec: ColumnSpec, file: str, line: int) -> Any:
         if not text:
             return None
         iso3 = crosswalk().lookup_name(text)
-        return (
-            iso3
-            if iso3
-            else DataError(
-                "unknown-country",
-                f"{text!r} is not in the country crosswalk",
-                file=file,
-                row=line,
-                field=field,
+        if iso3 is None:
+            return DataError(
+                "unknown-country", f"{text!r} is not in the country crosswalk", file=file, row=line, field=field
             )
-        )
+        # Assistance has regional lines (programmes for a region as a whole); the other tables hold countries.
+        allowed = PLACES | {"aggregate"} if spec.target == "country_iso3" and into == "assistance" else PLACES
+        return crosswalk().not_a(iso3, allowed, text, file=file, row=line, field=field) or iso3
     if spec.kind in ("integer", "number"):
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             number: float | None | DataError = float(raw)
@@ -296,15 +340,32 @@ def _convert(raw: Any, spec: ColumnSpec, file: str, line: int) -> Any:
         if isinstance(number, DataError) or number is None:
             return number
         number *= spec.multiply
+        if not math.isfinite(number):
+            return DataError("bad-number", f"{raw!r} is not a finite number", file=file, row=line, field=field)
+        lowest = MINIMUMS.get(spec.target)
+        if lowest is not None and number < lowest:
+            return DataError(
+                "bad-number",
+                f"{raw!r} is below {lowest}: {spec.target} cannot be negative",
+                file=file,
+                row=line,
+                field=field,
+            )
         if spec.kind == "integer":
             if not number.is_integer():
                 return DataError("bad-number", f"{raw!r} is not a whole number", file=file, row=line, field=field)
+            if abs(number) > cells.INT32_MAX:
+                return DataError(
+                    "bad-number", f"{raw!r} is larger than {cells.INT32_MAX:,}", file=file, row=line, field=field
+                )
             return int(number)
         return number
     if spec.kind == "year":
         if isinstance(raw, int) and not isinstance(raw, bool):
             text = str(raw)
-        return cells.parse_year(text.removeprefix("FY").strip(), file, line, field)
+        # Fiscal years run ahead of the calendar in budget requests; other years are of what happened.
+        ahead = 5 if spec.target == "fiscal_year" else 1
+        return cells.parse_year(text.removeprefix("FY").strip(), file, line, field, ahead=ahead)
     if spec.kind == "date":
         if isinstance(raw, datetime | date):
             return raw.date() if isinstance(raw, datetime) else raw

@@ -58,3 +58,5 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 # Columns whose name carries a unit: the mapping must declare the same unit.
 UNITS = {"value_usd": "usd", "amount_usd": "usd", "amount_constant_usd": "usd", "total_cost_usd": "usd"}
 KINDS = {"arms_sales": {"kind": ("dcs", "fms")}}
+# Columns that cannot be negative (assistance amounts can: de-obligations are negative obligations).
+MINIMUMS = {"quantity": 0, "total_cost_usd": 0, "value_usd": 0}

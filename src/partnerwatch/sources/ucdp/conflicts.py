@@ -18,7 +18,7 @@ from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
 from partnerwatch.sources.tabular import csv_records
-from partnerwatch.sources.ucdp.common import gw_list, read_text
+from partnerwatch.sources.ucdp.common import disorder_warning, estimate_order, gw_list, read_text
 
 SCHEMA = pa.schema(
     [
@@ -60,6 +60,7 @@ BRD = (
     "gwno_loc",
     "version",
 )
+BRD_ESTIMATES = ("bd_low", "bd_best", "bd_high")
 ACD = (
     "conflict_id",
     "location",
@@ -87,10 +88,11 @@ def parse_acd(path: Path, progress: ProgressCallback | None = None) -> ParsedFil
 
 def _parse(path: Path, dataset: str, required: tuple[str, ...], progress: ProgressCallback | None) -> ParsedFile:
     file = path.name
-    text = read_text(cells.read_bytes(path), file)
+    text, warnings = read_text(cells.read_bytes(path), file)
     errors = ErrorCollector()
     rows: list[dict[str, object]] = []
     versions: set[str] = set()
+    disordered: list[tuple[int, str]] = []
     for line, r in csv_records(text, file, required, errors=errors):
         found: list[DataError] = []
         located = gw_list(r["gwno_loc"], file, line, "gwno_loc")
@@ -114,6 +116,9 @@ def _parse(path: Path, dataset: str, required: tuple[str, ...], progress: Progre
             errors.extend(found)
             continue
         assert isinstance(located, list) and isinstance(supporters, list)
+        disorder = estimate_order(numbers["deaths_low"], numbers["deaths_best"], numbers["deaths_high"], BRD_ESTIMATES)
+        if disorder:
+            disordered.append((line, disorder))
         versions.add(r["version"].strip())
         rows.append(
             {
@@ -143,4 +148,5 @@ def _parse(path: Path, dataset: str, required: tuple[str, ...], progress: Progre
         scope=dataset,
         release=release,
         notes=f"{dataset} version {release}",
+        warnings=warnings + disorder_warning(file, disordered),
     )

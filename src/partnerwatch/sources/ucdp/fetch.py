@@ -23,7 +23,7 @@ from typing import Any
 from partnerwatch.countries import crosswalk
 from partnerwatch.credentials import credentials
 from partnerwatch.errors import PartnerWatchError
-from partnerwatch.net.http import RetryPolicy, get_json
+from partnerwatch.net.http import RetryPolicy, get_json, origin, safe_url
 
 API_BASE = "https://ucdpapi.pcr.uu.se"
 DEFAULT_VERSION = "25.1"
@@ -84,6 +84,12 @@ def pull_ged(
         if not following or not records:
             break
         parts = urllib.parse.urlsplit(following)
+        if origin(following) != origin(base_url):
+            raise PartnerWatchError.single(
+                "fetch-error",
+                f"the API gave a next page on another host ({safe_url(following)}); the UCDP token is sent only to"
+                f" {safe_url(base_url)}, so the pull stops here (the pages fetched are kept)",
+            )
         url = urllib.parse.urlunsplit(parts._replace(query=""))
         params = {k: v for k, v in urllib.parse.parse_qsl(parts.query)}
         number += 1

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from partnerwatch.countries import PLACES, crosswalk
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.acled.actors import classify
 from partnerwatch.sources.acled.parse import SCHEMA
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
 from partnerwatch.sources.tabular import csv_records, jsonl_as_csv
-from partnerwatch.sources.ucdp.common import gw_list, read_text, version_rank
+from partnerwatch.sources.ucdp.common import disorder_warning, estimate_order, gw_list, read_text, version_rank
 
 REQUIRED = (
     "id",
@@ -47,6 +48,7 @@ REQUIRED = (
     "low",
     "source_headline",
 )
+ESTIMATES = ("low", "best", "high")
 VIOLENCE = {"1": "State-based conflict", "2": "Non-state conflict", "3": "One-sided violence"}
 GED_SCHEMA = (
     SCHEMA.append(pa.field("fatalities_low", pa.int32()))
@@ -57,17 +59,21 @@ GED_SCHEMA = (
 
 def parse_ged(path: Path, progress: ProgressCallback | None = None, version: str = "") -> ParsedFile:
     file = path.name
-    text = read_text(cells.read_bytes(path), file)
+    text, warnings = read_text(cells.read_bytes(path), file)
     if text.lstrip().startswith("{"):
         text = jsonl_as_csv(text, file)
     errors = ErrorCollector()
     rows: list[dict[str, object]] = []
     keyed: list[tuple[int, str]] = []
+    disordered: list[tuple[int, str]] = []
     for line, r in csv_records(text, file, REQUIRED, errors=errors):
         row = _event(r, file, line, errors, version or r.get("version", ""))
         if row is not None:
             rows.append(row)
             keyed.append((line, str(row["event_id"])))
+            disorder = estimate_order(row["fatalities_low"], row["fatalities"], row["fatalities_high"], ESTIMATES)
+            if disorder:
+                disordered.append((line, disorder))
     errors.extend(cells.duplicate_keys(keyed, file, "id"))
     errors.raise_if_any()
     if not rows:
@@ -78,6 +84,7 @@ def parse_ged(path: Path, progress: ProgressCallback | None = None, version: str
         tables={"harm_events": pa.Table.from_pylist(rows, schema=GED_SCHEMA)},
         scope=f"file:{file}",
         notes=f"UCDP GED, {len(rows)} events",
+        warnings=warnings + disorder_warning(file, disordered),
     )
 
 
@@ -91,6 +98,8 @@ def _event(r: dict[str, str], file: str, line: int, errors: ErrorCollector, vers
         found.append(
             DataError("bad-date", f"{r['date_start']!r} is not a date", file=file, row=line, field="date_start")
         )
+    elif (late := cells.date_error(start, file, line, "date_start")) is not None:
+        found.append(late)
     kind = VIOLENCE.get(r["type_of_violence"].strip())
     if kind is None:
         found.append(
@@ -110,6 +119,11 @@ def _event(r: dict[str, str], file: str, line: int, errors: ErrorCollector, vers
         return None
     assert isinstance(located, list) and start is not None
     iso3 = located[0] if located else None
+    if iso3 is not None and (
+        place := crosswalk().not_a(iso3, PLACES, r["country_id"], file=file, row=line, field="country_id")
+    ):
+        errors.add(place)
+        return None
     if iso3 is None:
         errors.add(DataError("missing-value", "no country", file=file, row=line, field="country_id"))
         return None

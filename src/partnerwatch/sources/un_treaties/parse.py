@@ -6,7 +6,9 @@ signatory, no action, status, note``. Which treaty a file holds is known only
 from its name, so the name must be one of ``treaties.csv``. Some files have no
 ``note`` column or a row without its trailing field: a missing trailing note is
 an empty note, any other short row is an error. ``NA`` is Namibia, not a
-missing value.
+missing value. A party must be a state: a territory claimed as a party or
+signatory is refused, one listed with "no action" (the extraction lists
+Montserrat so) is left out with a warning.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from partnerwatch.countries import crosswalk
+from partnerwatch.countries import STATES, crosswalk
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
@@ -62,7 +64,8 @@ def parse_treaty_status(path: Path, progress: ProgressCallback | None = None) ->
     rows: list[dict[str, object]] = []
     warnings: list[str] = []
     seen: dict[str, int] = {}
-    for line, record in read_csv_records(path, REQUIRED, optional_trailing=("note",)):
+    skipped: list[str] = []
+    for line, record in read_csv_records(path, REQUIRED, optional_trailing=("note",), warnings=warnings):
         iso3 = walk.lookup_iso2(record["iso2"]) or walk.lookup_name(record["member"])
         if iso3 is not None and iso3 in seen:
             errors.add(
@@ -77,6 +80,14 @@ def parse_treaty_status(path: Path, progress: ProgressCallback | None = None) ->
             continue
         if iso3 is not None:
             seen[iso3] = line
+            party = walk.not_a(iso3, STATES, record["member"].strip(), file=file, row=line, field="iso2")
+            if party is not None and record["status"].strip() == "no action":
+                # The extraction lists Montserrat among the members, with no action: an artefact, not a party.
+                skipped.append(f"{record['member'].strip()} ({iso3}, line {line})")
+                continue
+            if party is not None:
+                errors.add(party)
+                continue
         if iso3 is None:
             errors.add(
                 DataError(
@@ -130,6 +141,8 @@ def parse_treaty_status(path: Path, progress: ProgressCallback | None = None) ->
         progress(len(rows))
     if not rows:
         raise PartnerWatchError.single("empty-file", "no member rows", file=file)
+    if skipped:
+        warnings.append(f"{file}: not states, listed with no action, so not stored: {', '.join(skipped)}")
     return ParsedFile(
         tables={"treaty_status": pa.Table.from_pylist(rows, schema=SCHEMA)}, scope=code, warnings=warnings
     )
