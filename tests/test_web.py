@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -96,3 +97,72 @@ def test_pages(client: TestClient) -> None:
     pdf = client.get("/countries/MLI/factsheet.pdf")
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:4] == b"%PDF"
     assert client.get("/docs").status_code == 200
+
+
+def test_a_stored_script_cannot_run_in_a_country_page(tmp_path: Path) -> None:
+    """A program named '</script><script>…' in an analyst's table used to end the inline chart data and run."""
+    from partnerwatch.ingest import ingest_table
+
+    path = build_store(tmp_path / "pw.duckdb")
+    con = connect(path)
+    table, mapping = tmp_path / "t.csv", tmp_path / "t.toml"
+    table.write_text(
+        "Country,FY,Program,Trainees\nMali,2015,</script><script>alert(1)</script>,4\nMali,2016,IMET,2\n",
+        encoding="utf-8",
+    )
+    mapping.write_text(
+        '[source]\nproducer = "p"\ncitation = "c"\nlicence = "l"\n[columns]\ncountry_iso3 = { from = "Country" }\n'
+        'fiscal_year = { from = "FY" }\nprogram = { from = "Program" }\nquantity = { from = "Trainees" }\n',
+        encoding="utf-8",
+    )
+    ingest_table(con, table, "training", mapping)
+    con.close()
+    with TestClient(create_app(path)) as client:
+        html = client.get("/countries/MLI").text
+    assert "<script>alert(1)" not in html
+    start = html.index('id="chart-specs">') + len('id="chart-specs">')
+    specs = json.loads(html[start : html.index("</script>", start)])
+    assert "</script><script>alert(1)</script>" in json.dumps(specs, ensure_ascii=False)
+
+
+def test_out_of_range_numbers_unknown_routes_and_methods_are_coded(client: TestClient) -> None:
+    for path, params in (
+        ("/api/tables/facts", {"cursor": str(2**63)}),
+        ("/api/countries/MLI/figures/mli-arms-suppliers-2001-2021.csv", {"year_from": str(10**30)}),
+        ("/api/countries/MLI/figures", {"year_to": "-1"}),
+        ("/countries/MLI", {"year_from": str(10**30)}),
+    ):
+        answer = client.get(path, params=params)
+        assert answer.status_code == 422, path
+        assert answer.json()["error"]["code"] == "bad-value"
+    missing = client.get("/api/nothing-here")
+    assert missing.status_code == 404 and missing.json() == {
+        "error": {"code": "unknown-route", "message": "no such page or endpoint"}
+    }
+    wrong = client.post("/api/countries")
+    assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method-not-allowed"
+
+
+def test_the_tables_page_encodes_its_download_link(client: TestClient) -> None:
+    html = client.get("/tables", params={"table": "facts", "country": "MLI&format=parquet&limit=1"}).text
+    assert "country=MLI%26format%3Dparquet%26limit%3D1&amp;format=csv&amp;limit=10000" in html
+
+
+def test_single_acled_events_are_not_served_as_data(client: TestClient) -> None:
+    """ACLED's terms: aggregates only. The deadliest events are in the factsheet, not in the API."""
+    figures = client.get("/api/countries/MLI/figures", params={"year_from": 2001, "year_to": 2022}).json()
+    deadliest = next(f for f in figures if f["topic"] == "deadliest_civilian_events")
+    assert deadliest["rows"] == [] and "withheld" in deadliest["rows_withheld"]
+    csv_answer = client.get(f"/api/countries/MLI/figures/{deadliest['id']}.csv", params={"year_to": 2022})
+    assert csv_answer.status_code == 403 and csv_answer.json()["error"]["code"] == "withheld"
+    swept = client.get("/countries/MLI", params={"year_from": 2022, "year_to": 2022}).text
+    assert "Deadliest civilian-targeting events" not in swept  # any other period lists no single event
+    harm = client.get("/api/tables/harm_events", params={"country": "MLI"}).json()
+    assert all(isinstance(r["fatalities"], int) for r in harm["rows"])
+
+
+def test_the_api_docs_work_offline(client: TestClient) -> None:
+    docs = client.get("/docs").text
+    assert "/static/swagger/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/static/swagger/swagger-ui.css").status_code == 200

@@ -156,4 +156,5 @@ def deadliest_events(ctx: FigureContext, limit: int = 5) -> Figure:
         sources=ctx.sources(top),
         rows=table,
         family=FAMILY,
+        event_level=True,
     )

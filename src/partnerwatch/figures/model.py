@@ -41,6 +41,9 @@ class Figure:
     chart: dict[str, str] = field(default_factory=dict)
     """How to draw ``rows``: ``{"type": "bar"|"line"|"stacked", "x": col, "y": col, "color": col}``."""
     family: str = ""
+    event_level: bool = False
+    """Whether ``rows`` name single events of a source whose terms allow aggregates only (ACLED): such rows
+    are printed in the factsheet, never served as data by the API."""
 
     @property
     def computed(self) -> bool:

@@ -29,6 +29,13 @@ from partnerwatch.web.errors import ApiError
 from partnerwatch.web.state import StoreState
 
 router = APIRouter(prefix="/api")
+Year = Annotated[int, Query(ge=1900, le=2100)]
+OptionalYear = Annotated[int | None, Query(ge=1900, le=2100)]
+Cursor = Annotated[int, Query(ge=0, le=2**53)]  # paging offsets; beyond 64 bits the store cannot bind them
+WITHHELD = (
+    "rows withheld: they name single ACLED events, which ACLED's terms do not let PartnerWatch redistribute;"
+    " the factsheet prints them"
+)
 YEAR_COLUMN = {
     "assistance": "fiscal_year",
     "training": "fiscal_year",
@@ -67,6 +74,9 @@ def country_code(value: str) -> str:
 
 def figure_json(figure: Figure) -> dict[str, Any]:
     data = figure.to_dict()
+    if figure.event_level:
+        data["rows"] = []
+        data["rows_withheld"] = WITHHELD
     data["sources"] = [
         {"snapshot_id": s.snapshot_id, "citation": s.citation, "cited_source": s.cited_source, "url": s.url}
         for s in figure.sources
@@ -119,12 +129,7 @@ def country(request: Request, iso3: str) -> Response:
 
 
 @router.get("/countries/{iso3}/figures")
-def figures(
-    request: Request,
-    iso3: str,
-    year_from: Annotated[int, Query(ge=1900, le=2100)] = 2001,
-    year_to: Annotated[int, Query(ge=1900, le=2100)] = 2021,
-) -> Response:
+def figures(request: Request, iso3: str, year_from: Year = 2001, year_to: Year = 2021) -> Response:
     code = country_code(iso3)
     if year_from > year_to:
         raise ApiError(422, "bad-value", "year_from is after year_to")
@@ -142,7 +147,7 @@ def figures(
 
 
 @router.get("/countries/{iso3}/figures/{figure_id}.csv")
-def figure_csv(request: Request, iso3: str, figure_id: str, year_from: int = 2001, year_to: int = 2021) -> Response:
+def figure_csv(request: Request, iso3: str, figure_id: str, year_from: Year = 2001, year_to: Year = 2021) -> Response:
     figure = _figure(request, iso3, figure_id, (year_from, year_to))
     sink = io.BytesIO()
     pacsv.write_csv(pa.Table.from_pylist([dict(r) for r in figure.rows]), sink)
@@ -155,7 +160,7 @@ def figure_csv(request: Request, iso3: str, figure_id: str, year_from: int = 200
 
 @router.get("/countries/{iso3}/figures/{figure_id}/datapackage.json")
 def figure_datapackage(
-    request: Request, iso3: str, figure_id: str, year_from: int = 2001, year_to: int = 2021
+    request: Request, iso3: str, figure_id: str, year_from: Year = 2001, year_to: Year = 2021
 ) -> JSONResponse:
     figure = _figure(request, iso3, figure_id, (year_from, year_to))
     fields = [{"name": k, "type": _field_type(v)} for k, v in (figure.rows[0].items() if figure.rows else [])]
@@ -186,6 +191,8 @@ def _figure(request: Request, iso3: str, figure_id: str, period: tuple[int, int]
     figure = found.get(figure_id)
     if figure is None or not figure.rows:
         raise ApiError(404, "unknown-table", f"no figure {figure_id!r} with rows for {code}")
+    if figure.event_level:
+        raise ApiError(403, "withheld", f"{figure_id}: {WITHHELD}")
     return figure
 
 
@@ -204,10 +211,10 @@ def table_rows(
     request: Request,
     table: str,
     country: str | None = None,
-    year_from: Annotated[int | None, Query(ge=1900, le=2100)] = None,
-    year_to: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    year_from: OptionalYear = None,
+    year_to: OptionalYear = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    cursor: Annotated[int, Query(ge=0)] = 0,
+    cursor: Cursor = 0,
     format: Literal["json", "csv", "parquet"] = "json",  # noqa: A002 - the API's parameter name
 ) -> Response:
     if table not in exportable_tables():
@@ -234,7 +241,8 @@ def table_rows(
         # ACLED rows only as aggregates; other sources (UCDP, CC BY) row by row.
         sql = (
             f"SELECT source, country_iso3, year, event_type, perpetrator_class, count(*) AS events,"
-            f" sum(fatalities) AS fatalities FROM harm_events{clause} GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
+            f" CAST(sum(fatalities) AS BIGINT) AS fatalities"  # DuckDB's sum of integers is a 128-bit decimal
+            f" FROM harm_events{clause} GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
         )
     store = state(request)
     with store.cursor() as cur:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import jinja2
 from fastapi import APIRouter, Query, Request
@@ -13,12 +15,13 @@ from fastapi.responses import HTMLResponse, Response
 
 from partnerwatch.countries import crosswalk
 from partnerwatch.export import exportable_tables
+from partnerwatch.figures.context import DEFAULT_PERIOD
 from partnerwatch.publish import render
 from partnerwatch.publish.charts import chart_spec, describe
 from partnerwatch.publish.content import Notes
 from partnerwatch.publish.factsheet import build_factsheet
 from partnerwatch.publish.html import blocks_for
-from partnerwatch.web.api import country_code, country_headlines, state
+from partnerwatch.web.api import OptionalYear, Year, country_code, country_headlines, state
 from partnerwatch.web.errors import ApiError
 
 router = APIRouter()
@@ -30,6 +33,19 @@ def environment() -> jinja2.Environment:
         lambda name: (resources.files(__package__) / "templates" / name).read_text(encoding="utf-8")
     )
     return jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def script_json(value: Any) -> str:
+    """JSON that can sit inside a ``<script>`` element: no ``</script>`` or ``<!--`` can end or change it.
+
+    Data in the store come from files anyone can write (an analyst's table
+    may name a program ``</script><script>…``); ``<``, ``>`` and ``&`` are
+    written as JSON escapes, which ``JSON.parse`` reads back unchanged.
+    """
+    text = json.dumps(value, default=str)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escape)
+    return text
 
 
 def render_page(name: str, **context: Any) -> str:
@@ -49,12 +65,7 @@ def home(request: Request) -> HTMLResponse:
 
 
 @router.get("/countries/{iso3}", response_class=HTMLResponse)
-def country(
-    request: Request,
-    iso3: str,
-    year_from: Annotated[int, Query(ge=1900, le=2100)] = 2001,
-    year_to: Annotated[int, Query(ge=1900, le=2100)] = 2021,
-) -> HTMLResponse:
+def country(request: Request, iso3: str, year_from: Year = 2001, year_to: Year = 2021) -> HTMLResponse:
     code = country_code(iso3)
     if year_from > year_to:
         raise ApiError(422, "bad-value", "year_from is after year_to")
@@ -70,6 +81,15 @@ def country(
 
 def _country_page(cur: Any, code: str, year_from: int, year_to: int) -> str:
     sheet = build_factsheet(cur, code, (year_from, year_to))
+    if (year_from, year_to) != DEFAULT_PERIOD:
+        # A list of single events for any period would let a visitor page through the events one by one.
+        for section in sheet.sections:
+            section.computed = [
+                replace(f, rows=(), unavailable=f"shown for {DEFAULT_PERIOD[0]}-{DEFAULT_PERIOD[1]} only")
+                if f.event_level
+                else f
+                for f in section.computed
+            ]
     notes = Notes()
     sections = [(s, blocks_for(s, notes, {})) for s in sheet.sections]
     specs = {
@@ -83,7 +103,7 @@ def _country_page(cur: Any, code: str, year_from: int, year_to: int) -> str:
         sections=sections,
         notes=notes.texts,
         specs=specs,
-        specs_json=json.dumps(specs, default=str),
+        specs_json=script_json(specs),
         year_from=year_from,
         year_to=year_to,
     )
@@ -112,10 +132,12 @@ def download(request: Request, iso3: str, fmt: str) -> Response:
 
 @router.get("/tables", response_class=HTMLResponse)
 def tables(
-    table: str = "training", country: str = "", year_from: int | None = None, year_to: int | None = None
+    table: str = "training", country: str = "", year_from: OptionalYear = None, year_to: OptionalYear = None
 ) -> HTMLResponse:
     if table not in exportable_tables():
         raise ApiError(404, "unknown-table", f"{table!r} is not a canonical table")
+    query = {"country": country, "year_from": year_from, "year_to": year_to, "format": "csv", "limit": 10000}
+    download = f"/api/tables/{table}?" + urlencode({k: v for k, v in query.items() if v not in (None, "")})
     return page(
         "tables.html.j2",
         tables=exportable_tables(),
@@ -123,6 +145,7 @@ def tables(
         country=country,
         year_from=year_from or "",
         year_to=year_to or "",
+        download=download,
     )
 
 
