@@ -16,11 +16,13 @@ import pytest
 DATA = Path(__file__).parent / "data" / "sipri"
 
 
-def run(*args: str, home: Path, db: str | None = None) -> subprocess.CompletedProcess[str]:
-    """``db`` sets PARTNERWATCH_DB (a PostgreSQL URL, say)."""
+def run(
+    *args: str, home: Path, db: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``db`` sets PARTNERWATCH_DB (a PostgreSQL URL, say); ``env`` adds variables."""
     exe = shutil.which("partnerwatch")
     command = [exe] if exe else [sys.executable, "-m", "partnerwatch.cli"]
-    env = {**os.environ, "PARTNERWATCH_HOME": str(home), "COLUMNS": "200", "PYTHONWARNINGS": "error"}
+    env = {**os.environ, "PARTNERWATCH_HOME": str(home), "COLUMNS": "200", "PYTHONWARNINGS": "error", **(env or {})}
     if db is not None:
         env["PARTNERWATCH_DB"] = db
     return subprocess.run([*command, *args], capture_output=True, text=True, env=env, timeout=120)

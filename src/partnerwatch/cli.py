@@ -26,11 +26,21 @@ from partnerwatch import __version__
 from partnerwatch.countries import crosswalk
 from partnerwatch.errors import DataError, PartnerWatchError
 from partnerwatch.export import FORMATS, export_table
-from partnerwatch.ingest import IngestResult, fetch_and_ingest, ingest, ingest_table, load_bundled
+from partnerwatch.ingest import (
+    IngestResult,
+    already_loaded,
+    bundled_loaded,
+    commit,
+    download,
+    ingest_table,
+    load_bundled,
+    prepared,
+)
 from partnerwatch.publish.format import format_value
 from partnerwatch.sources import REGISTRY
 from partnerwatch.store import Connection, connect, describe_store, store_target
-from partnerwatch.store.connection import schema_version
+from partnerwatch.store.connection import lock_wait, schema_version, store_ready
+from partnerwatch.store.postgres import is_postgres_url
 
 app = typer.Typer(
     name="partnerwatch",
@@ -58,12 +68,20 @@ def _guard(action: Callable[[], T]) -> T:
         raise AssertionError("unreachable") from exc
 
 
+def _waiting() -> None:
+    err.print(
+        f"Waiting for the store: another PartnerWatch process is using it (up to {lock_wait():.0f} s;"
+        " PARTNERWATCH_LOCK_WAIT sets how long)…",
+        markup=False,
+    )
+
+
 @contextmanager
 def _store_with_seed() -> Iterator[tuple[Connection, list[IngestResult]]]:
-    """Open (create, migrate) the store and make sure the bundled dataset is loaded."""
+    """Open (create, migrate) the store for writing and make sure the bundled dataset is loaded."""
 
     def open_and_seed() -> tuple[Connection, list[IngestResult]]:
-        con = connect()
+        con = connect(waiting=_waiting)
         try:
             return con, load_bundled(con)
         except BaseException:
@@ -81,6 +99,40 @@ def _store_with_seed() -> Iterator[tuple[Connection, list[IngestResult]]]:
 def _store() -> Iterator[Connection]:
     with _store_with_seed() as (con, _seeded):
         yield con
+
+
+@contextmanager
+def _reading_store() -> Iterator[Connection]:
+    """The store opened read-only, so that commands that only read run beside a server or a load.
+
+    A store that does not exist yet, needs migrating or lacks the bundled
+    dataset is set up first, once, through a writing connection.
+    """
+
+    def open_for_reading() -> Connection | None:
+        target = store_target()
+        if not is_postgres_url(target) and not Path(target).exists():
+            return None
+        try:
+            con = connect(read_only=True, waiting=_waiting)
+        except PartnerWatchError as exc:
+            if exc.errors[0].code == "store-busy":
+                raise
+            return None  # an older schema: the writing connection migrates it
+        if store_ready(con) and bundled_loaded(con):
+            return con
+        con.close()
+        return None
+
+    con = _guard(open_for_reading)
+    if con is None:
+        with _store() as con:
+            yield con
+        return
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def _version(value: bool) -> None:
@@ -118,7 +170,7 @@ def sources() -> None:
         about = f"reads {source.reads}; fills {', '.join(source.tables)}"
         for line in textwrap.wrap(about, width=max(out.width, 60), initial_indent=indent, subsequent_indent=indent):
             out.print(line, markup=False, highlight=False)
-    with _store() as con:
+    with _reading_store() as con:
         out.print(f"\nStore: {describe_store()} (schema version {schema_version(con)})", markup=False, highlight=False)
         rows = con.execute(
             "SELECT id, source, file_name, release, rows, loaded_at, sha256, superseded_by, warnings,"
@@ -187,38 +239,48 @@ def ingest_command(
         err.print("missing-value: --into and --mapping go together, and only with the 'table' source", markup=False)
         raise typer.Exit(2)
     failed = False
-    with _store() as con:
-        for path in paths:
-            try:
-                if into is not None and mapping is not None:
+    for path in paths:
+        try:
+            if into is not None and mapping is not None:
+                with _store() as con:
                     result = ingest_table(con, path, into, mapping, allow_older=allow_older)
-                else:
-                    result = _ingest_with_progress(con, source, path, allow_mismatch, allow_older)
-            except PartnerWatchError as exc:
-                for error in exc.errors:
-                    err.print(str(error), markup=False, highlight=False)
-                err.print(f"{path}: not loaded; the store is unchanged.", markup=False)
-                failed = True
-                continue
-            for warning in result.warnings:
-                err.print(f"warning: {warning}", markup=False)
-            if result.unchanged:
-                out.print(f"{path}: already loaded as snapshot {result.snapshot_id}; nothing changed.")
             else:
-                extra = (
-                    f", superseding snapshot(s) {', '.join(map(str, result.superseded))}" if result.superseded else ""
-                )
-                kept = f" with {result.issues} accepted issue(s)" if result.issues else ""
-                if result.kept_existing:
-                    kept += f" ({result.kept_existing:,} already stored in the same or a newer version)"
-                out.print(f"{path}: loaded {result.rows:,} rows as snapshot {result.snapshot_id}{kept}{extra}.")
+                result = _ingest_file(source, path, allow_mismatch, allow_older)
+        except PartnerWatchError as exc:
+            for error in exc.errors:
+                err.print(str(error), markup=False, highlight=False)
+            err.print(f"{path}: not loaded; the store is unchanged.", markup=False)
+            failed = True
+            continue
+        _report(path, result)
     if failed:
         raise typer.Exit(2)
 
 
-def _ingest_with_progress(
-    con: Connection, source: str, path: Path, allow_mismatch: bool, allow_older: bool
-) -> IngestResult:
+def _report(path: Path, result: IngestResult) -> None:
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", markup=False)
+    if result.unchanged:
+        out.print(f"{path}: already loaded as snapshot {result.snapshot_id}; nothing changed.")
+        return
+    extra = f", superseding snapshot(s) {', '.join(map(str, result.superseded))}" if result.superseded else ""
+    kept = f" with {result.issues} accepted issue(s)" if result.issues else ""
+    if result.kept_existing:
+        kept += f" ({result.kept_existing:,} already stored in the same or a newer version)"
+    out.print(f"{path}: loaded {result.rows:,} rows as snapshot {result.snapshot_id}{kept}{extra}.")
+
+
+def _ingest_file(source: str, path: Path, allow_mismatch: bool, allow_older: bool) -> IngestResult:
+    """Check, read and load one file, holding the store's write lock only for the load's transaction.
+
+    The no-op check reads the store; the copy, the parse and the staging of a
+    large file need no store at all; so a server or another command keeps
+    reading the store while the file is read.
+    """
+    with _reading_store() as con:
+        unchanged = already_loaded(con, source, path)
+    if unchanged is not None:
+        return unchanged
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -229,14 +291,10 @@ def _ingest_with_progress(
         disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task(f"{source}: {path.name}", total=None)
-        return ingest(
-            con,
-            source,
-            path,
-            lambda n: progress.advance(task, n),
-            allow_mismatch=allow_mismatch,
-            allow_older=allow_older,
-        )
+        with prepared(source, path, lambda n: progress.advance(task, n)) as ready:
+            progress.update(task, description=f"{source}: {path.name} (loading)")
+            with _store() as con:
+                return commit(con, ready, allow_mismatch=allow_mismatch, allow_older=allow_older)
 
 
 @app.command()
@@ -248,28 +306,27 @@ def fetch(
     version: Annotated[str | None, typer.Option("--version", help="UCDP: dataset version (25.1, 25.0.10).")] = None,
 ) -> None:
     """Download a country's data from a source's API (resuming an interrupted download), then ingest it."""
-    with _store() as con:
-        with Progress(
-            SpinnerColumn(),
-            TextColumn(f"{source} {country}"),
-            TextColumn("{task.completed:,} records"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as progress:
-            task = progress.add_task("fetch", total=None)
-            path, result = _guard(
-                lambda: fetch_and_ingest(
-                    con,
-                    source,
-                    country,
-                    base_url=base_url,
-                    progress=lambda n: progress.advance(task, n),
-                    force=force,
-                    version=version,
-                )
+    with Progress(
+        SpinnerColumn(),
+        TextColumn(f"{source} {country}"),
+        TextColumn("{task.completed:,} records"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("fetch", total=None)
+        name, path = _guard(
+            lambda: download(
+                source,
+                country,
+                base_url=base_url,
+                progress=lambda n: progress.advance(task, n),
+                force=force,
+                version=version,
             )
+        )
+    result = _guard(lambda: _ingest_file(name, path, False, False))
     state = "already loaded" if result.unchanged else f"loaded {result.rows:,} rows"
     out.print(f"{path}: {state} as snapshot {result.snapshot_id}.")
 
@@ -297,7 +354,7 @@ def export(
     if chosen not in FORMATS:
         err.print(f"bad-value: format {chosen!r} is not one of {', '.join(FORMATS)}", markup=False)
         raise typer.Exit(2)
-    with _store() as con:
+    with _reading_store() as con:
         rows = _guard(lambda: export_table(con, target, chosen, out_path, sys.stdout.buffer, country))
     if out_path is not None:
         err.print(f"Wrote {rows:,} rows to {out_path}", markup=False)
@@ -309,7 +366,7 @@ def _export_package(folder: Path, fmt: str, country: str | None, out_path: Path 
     if country is not None or out_path is not None:
         err.print("bad-value: --all writes whole tables to its folder; --country and --out do not apply", markup=False)
         raise typer.Exit(2)
-    with _store() as con:
+    with _reading_store() as con:
         descriptor = _guard(lambda: export_package(con, folder, fmt, lambda t, n: err.print(f"{t}: {n:,} rows")))
     total = sum(int(r["rows"]) for r in descriptor["resources"])
     err.print(f"Wrote {len(descriptor['resources'])} tables ({total:,} rows) and datapackage.json to {folder}")
@@ -359,7 +416,7 @@ def figures(
         ctx = FigureContext(_guard(lambda: package_backend(engine or "duckdb", folder)), code, years)
         found = _guard(lambda: computed_figures(ctx) + published_facts(ctx))
     else:
-        with _store() as con:
+        with _reading_store() as con:
             ctx = FigureContext.for_store(con, code, years)
             found = computed_figures(ctx) + published_facts(ctx)
     if as_json:
@@ -413,7 +470,7 @@ def factsheet(
         err.print(f"missing-value: a {chosen} factsheet needs --out FILE", markup=False)
         raise typer.Exit(2)
     code = _country(iso3)
-    with _store() as con:
+    with _reading_store() as con:
         data = render(build_factsheet(con, code, years), chosen)
     if out_path is None:
         sys.stdout.write(data.decode("utf-8"))
@@ -432,7 +489,7 @@ def _all_factsheets(folder: Path, fmt: str, years: tuple[int, int]) -> None:
         err.print(f"bad-value: factsheet format {fmt!r} is not one of {', '.join(FORMATS)}", markup=False)
         raise typer.Exit(2)
     folder.mkdir(parents=True, exist_ok=True)
-    with _store() as con:
+    with _reading_store() as con:
         codes = countries_with_data(con)
         written = []
         with Progress(

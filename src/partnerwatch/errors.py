@@ -34,6 +34,7 @@ ERROR_CODES: dict[str, str] = {
     "total-mismatch": "parsed rows do not add up to the totals line the file prints",
     "unreadable-page": "a page holds no extractable text (drawn as outlines or as an image)",
     "unplaced-text": "table text that belongs to no row (a row the file itself prints broken)",
+    "store-busy": "another PartnerWatch process is writing to the store (or reading it, for a writer): try again",
     "write-error": "an output file or folder could not be written (permissions, disk full)",
     "duplicate-column": "a header names the same column twice, so which one holds the data cannot be told",
     "not-a-country": "a place the crosswalk knows, but not of the kind this source can hold (World among events)",

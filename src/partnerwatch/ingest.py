@@ -10,6 +10,8 @@ snapshot record in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from partnerwatch.sources.base import ParsedFile, ProgressCallback, ReadAgain, S
 from partnerwatch.sources.curated import bundled_folders
 from partnerwatch.sources.table import parse_table
 from partnerwatch.store import Connection, SnapshotRecord, downloads_dir, home_dir, load_snapshot
-from partnerwatch.store.load import current_snapshot, live_snapshots
+from partnerwatch.store.load import Staged, current_snapshot, live_snapshots, staged_streams
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,23 @@ class IngestResult:
     kept_existing: int = 0
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A file read and checked, not yet in any store: its kept copy, its rows, its staged streams.
+
+    Preparing needs no store, so the command line prepares a large file
+    before it takes the store's write lock, and holds that lock only for the
+    load's transaction: the explorer, and other commands, keep reading the
+    store meanwhile.
+    """
+
+    source: Source
+    path: Path
+    copy: KeptCopy
+    parsed: ParsedFile
+    staged: Staged
+
+
 def ingest(
     con: Connection,
     source_name: str,
@@ -54,23 +73,45 @@ def ingest(
 
     An older release than the live one of the same data is refused unless ``allow_older``.
     """
+    unchanged = already_loaded(con, source_name, path)
+    if unchanged is not None:
+        return unchanged
+    with prepared(source_name, path, progress) as ready:
+        return commit(con, ready, allow_mismatch=allow_mismatch, allow_older=allow_older)
+
+
+def already_loaded(con: Connection, source_name: str, path: Path) -> IngestResult | None:
+    """The result of a no-op load if the store holds these bytes already (one hash and one query), else None."""
     source = get_source(source_name)
     check_input(path, folders=source.reads_folders)
     sha256, size = fingerprint(path)
     if size == 0:
         raise PartnerWatchError.single("empty-file", "the file is empty (0 bytes)", file=path.name)
     existing = current_snapshot(con, source.name, sha256)
-    if existing is not None:
-        return IngestResult(source.name, str(path), existing, 0, unchanged=True)
+    return None if existing is None else IngestResult(source.name, str(path), existing, 0, unchanged=True)
+
+
+@contextmanager
+def prepared(source_name: str, path: Path, progress: ProgressCallback | None = None) -> Iterator[Prepared]:
+    """Keep a copy of the file, parse the copy and stage its streams: everything but the load.
+
+    The copy and the staged files are removed when the block ends with a
+    refusal; the copy stays when the load succeeds.
+    """
+    source = get_source(source_name)
+    check_input(path, folders=source.reads_folders)
     with kept_copy([path]) as copy:
-        if copy.sha256 != sha256:  # the file changed since it was hashed: the copy is what counts
-            existing = current_snapshot(con, source.name, copy.sha256)
-            if existing is not None:
-                return IngestResult(source.name, str(path), existing, 0, unchanged=True)
         if copy.size == 0:
             raise PartnerWatchError.single("empty-file", "the file is empty (0 bytes)", file=path.name)
         parsed = source.parse(copy.path, progress)
-        return _store_parsed(con, source, path, copy, parsed, allow_mismatch, allow_older)
+        try:
+            with staged_streams(parsed.streams) as staged:
+                yield Prepared(source, path, copy, parsed, staged)
+                return
+        except ReadAgain as again:  # a block reader met something only its row reader settles
+            parsed = again.parsed
+        with staged_streams(parsed.streams) as staged:
+            yield Prepared(source, path, copy, parsed, staged)
 
 
 def ingest_table(
@@ -91,19 +132,18 @@ def ingest_table(
         if existing is not None:
             return IngestResult(source.name, str(path), existing, 0, unchanged=True)
         parsed = parse_table(copy.paths[0], copy.paths[1], into, progress)
-        return _store_parsed(con, source, path, copy, parsed, False, allow_older)
+        return commit(con, Prepared(source, path, copy, parsed, {}), allow_older=allow_older)
 
 
-def _store_parsed(
-    con: Connection,
-    source: Source,
-    path: Path,
-    copy: KeptCopy,
-    parsed: ParsedFile,
-    allow_mismatch: bool,
-    allow_older: bool,
+def commit(
+    con: Connection, ready: Prepared, *, allow_mismatch: bool = False, allow_older: bool = False
 ) -> IngestResult:
-    unexpected = (set(parsed.tables) | set(parsed.streams)) - set(source.tables)
+    """Load a prepared file in one transaction (a no-op if another process loaded the same bytes meanwhile)."""
+    source, path, copy, parsed = ready.source, ready.path, ready.copy, ready.parsed
+    existing = current_snapshot(con, source.name, copy.sha256)
+    if existing is not None:
+        return IngestResult(source.name, str(path), existing, 0, unchanged=True)
+    unexpected = (set(parsed.tables) | set(ready.staged)) - set(source.tables)
     if unexpected:
         raise PartnerWatchError.single(
             "store-error", f"source {source.name} produced tables it does not declare: {unexpected}"
@@ -131,10 +171,7 @@ def _store_parsed(
         stored_path=str(copy.path),
         warnings=tuple(warnings),
     )
-    try:
-        result = load_snapshot(con, record, tables, parsed.streams)
-    except ReadAgain as again:  # a block reader met something only its row reader settles; nothing was written
-        return _store_parsed(con, source, path, copy, again.parsed, allow_mismatch, allow_older)
+    result = load_snapshot(con, record, tables, staged=ready.staged)
     return IngestResult(
         source.name,
         str(path),
@@ -215,6 +252,26 @@ def fetch_and_ingest(
     A failed download leaves its pages behind so the next run resumes; the
     completed download is the snapshot, like any file the user loads.
     """
+    name, path = download(
+        source_name, country, base_url=base_url, policy=policy, progress=progress, force=force, version=version
+    )
+    return path, ingest(con, name, path)
+
+
+def download(
+    source_name: str,
+    country: str,
+    *,
+    base_url: str | None = None,
+    policy: RetryPolicy | None = None,
+    progress: ProgressCallback | None = None,
+    force: bool = False,
+    version: str | None = None,
+) -> tuple[str, Path]:
+    """Download one country's data into the downloads folder: (the source that reads it, the file).
+
+    No store is needed (or locked) while the API is paged through.
+    """
     if source_name == "ucdp":
         source_name = "ucdp-ged"
     source = get_source(source_name)
@@ -228,7 +285,7 @@ def fetch_and_ingest(
         pulled = pull_country(
             iso3, folder, home_dir(), base_url=base_url or API_BASE, force=force, policy=policy, progress=progress
         )
-        return pulled.path, ingest(con, source.name, pulled.path)
+        return source.name, pulled.path
     if source.name == "ucdp-ged":
         from partnerwatch.sources.ucdp.fetch import API_BASE as UCDP_BASE
         from partnerwatch.sources.ucdp.fetch import DEFAULT_VERSION, pull_ged
@@ -242,15 +299,20 @@ def fetch_and_ingest(
             policy=policy,
             progress=progress,
         )
-        return ucdp.path, ingest(con, source.name, ucdp.path)
+        return source.name, ucdp.path
     if source.name == "foreignassistance":
         from partnerwatch.sources.foreignassistance.fetch import API_URL, fetch_country
 
         fetched = fetch_country(iso3, folder, base_url=base_url or API_URL, policy=policy, progress=progress)
-        return fetched.path, ingest(con, source.name, fetched.path)
+        return source.name, fetched.path
     raise PartnerWatchError.single(
         "unknown-source", f"source {source.name!r} has no API to fetch from; fetchable: {', '.join(FETCHERS)}"
     )
+
+
+def bundled_loaded(con: Connection) -> bool:
+    """Whether the curated dataset shipped in the package is loaded as it is now (a read-only check)."""
+    return all(already_loaded(con, "curated", folder) is not None for folder in bundled_folders())
 
 
 def load_bundled(con: Connection) -> list[IngestResult]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -27,6 +29,8 @@ from partnerwatch.store.postgres import PostgresConnection, is_postgres_url, red
 from partnerwatch.store.schema import MIGRATIONS
 
 DEFAULT_MEMORY_LIMIT = "256MB"
+DEFAULT_LOCK_WAIT = 60.0
+LOCK_POLL = 0.25
 
 
 def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
@@ -51,25 +55,77 @@ def describe_store(target: str | None = None) -> str:
     return redact(target or store_target())
 
 
-def connect(path: Path | str | None = None, *, read_only: bool = False) -> Connection:
-    """Open (creating if needed) and migrate the store; ``":memory:"`` for a throwaway one."""
+def lock_wait() -> float:
+    """Seconds a command waits for a store another process is writing to (``PARTNERWATCH_LOCK_WAIT``)."""
+    try:
+        return max(float(os.environ.get("PARTNERWATCH_LOCK_WAIT", DEFAULT_LOCK_WAIT)), 0.0)
+    except ValueError:
+        return DEFAULT_LOCK_WAIT
+
+
+def connect(
+    path: Path | str | None = None,
+    *,
+    read_only: bool = False,
+    wait: float | None = None,
+    waiting: Callable[[], None] | None = None,
+) -> Connection:
+    """Open (creating if needed) and migrate the store; ``":memory:"`` for a throwaway one.
+
+    A DuckDB file admits one writing process or several reading ones. While
+    another process holds it the other way, this waits up to ``wait`` seconds
+    (default ``lock_wait()``; ``waiting`` is called once when it starts to
+    wait), then raises the coded ``store-busy``.
+    """
     target = store_target() if path is None else str(path)
     if is_postgres_url(target):
         return _connect_postgres(target, read_only)
-    try:
-        if target != ":memory:":
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-        if read_only and target != ":memory:" and Path(target).exists():
-            con = duckdb.connect(target, read_only=True, config=duckdb_config())
+    deadline = time.monotonic() + (lock_wait() if wait is None else wait)
+    told = False
+    while True:
+        try:
+            con = _open_duckdb(target, read_only)
+            break
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise PartnerWatchError.single("store-error", f"cannot open the store: {exc}", file=target) from None
+            if time.monotonic() >= deadline:
+                raise PartnerWatchError.single(
+                    "store-busy",
+                    "another PartnerWatch process is using the store"
+                    f" ({'loading data' if read_only else 'reading or loading'}): try again when it has finished",
+                    file=target,
+                ) from None
+            if waiting is not None and not told:
+                waiting()
+                told = True
+            time.sleep(LOCK_POLL)
+        except (duckdb.Error, OSError) as exc:
+            raise PartnerWatchError.single("store-error", f"cannot open the store: {exc}", file=target) from None
+    if read_only and target != ":memory:" and Path(target).exists():
+        try:
             _check_version(con, target)
-            return con
-        con = duckdb.connect(target, config=duckdb_config())
-    except (duckdb.Error, OSError) as exc:
-        raise PartnerWatchError.single("store-error", f"cannot open the store: {exc}", file=target) from None
+        except BaseException:
+            con.close()
+            raise
+        return con
     migrate(con)
     if target != ":memory:":
         clear_dead_stages()  # this process now holds the store's write lock: no other load is running on it
     return con
+
+
+def _open_duckdb(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    if target != ":memory:":
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+    if read_only and target != ":memory:" and Path(target).exists():
+        return duckdb.connect(target, read_only=True, config=duckdb_config())
+    return duckdb.connect(target, config=duckdb_config())
+
+
+def store_ready(con: Connection) -> bool:
+    """Whether the store is at this PartnerWatch's schema version (a read-only opener cannot migrate it)."""
+    return schema_version(con) >= MIGRATIONS[-1].version
 
 
 def _connect_postgres(url: str, read_only: bool) -> PostgresConnection:

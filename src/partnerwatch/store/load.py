@@ -15,6 +15,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -113,31 +114,59 @@ def insert_arrow(con: Connection, table: str, data: pa.Table, snapshot_id: int |
         con.unregister(view)
 
 
+Staged = dict[str, tuple[Path, int]]
+"""Per table, a staged Parquet file and its row count."""
+
+
 def load_snapshot(
     con: Connection,
     record: SnapshotRecord,
     tables: dict[str, pa.Table],
     streams: dict[str, Iterator[pa.RecordBatch]] | None = None,
+    staged: Staged | None = None,
 ) -> LoadResult:
     """Write one snapshot and its rows in a single transaction; a no-op if already loaded.
 
-    ``streams`` are appended block by block inside the same transaction, so a
-    file larger than memory loads whole or not at all; an error raised while
-    producing a block rolls everything back.
+    ``streams`` are staged to Parquet first (``staged_streams``) and appended
+    inside the same transaction, so a file larger than memory loads whole or
+    not at all; an error raised while producing a block leaves the store
+    untouched. A caller that staged them already, without the store (so as
+    not to hold its lock while a large file is read), passes ``staged``.
     """
     existing = current_snapshot(con, record.source, record.sha256)
     if existing is not None:
         return LoadResult(existing, record.rows, unchanged=True)
     for name, data in tables.items():
         _check_columns(con, name, data)
+    if streams:
+        with staged_streams(streams) as ready:
+            return load_snapshot(con, record, tables, staged={**(staged or {}), **ready})
+    for name, (path, count) in (staged or {}).items():
+        if count:
+            _check_columns(con, name, pq.read_schema(path).empty_table())
+    return _load(con, record, tables, staged or {})
+
+
+@contextmanager
+def staged_streams(streams: dict[str, Iterator[pa.RecordBatch]]) -> Iterator[Staged]:
+    """Stage each stream as Parquet under ``staging/<pid>-…/``, removed when the block ends.
+
+    Errors raised while a stream is produced (a coded error, a ``ReadAgain``)
+    surface here, before any store is touched.
+    """
+    if not streams:
+        yield {}
+        return
     root = staging_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f"{os.getpid()}-", dir=root) as staging:
-        staged = {
-            name: _stage(con, name, batches, Path(staging) / f"{name}.parquet")
-            for name, batches in (streams or {}).items()
-        }
-        return _load(con, record, tables, staged)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        folder = tempfile.TemporaryDirectory(prefix=f"{os.getpid()}-", dir=root)
+    except OSError as exc:
+        raise PartnerWatchError.single(
+            "write-error", f"cannot stage the load under {root} ({exc.strerror}): is it a writable folder?"
+        ) from None
+    with folder as staging:
+        yield {name: _stage(name, batches, Path(staging) / f"{name}.parquet") for name, batches in streams.items()}
 
 
 def clear_dead_stages() -> None:
@@ -167,7 +196,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _stage(con: Connection, table: str, batches: Iterator[pa.RecordBatch], path: Path) -> tuple[Path, int]:
+def _stage(table: str, batches: Iterator[pa.RecordBatch], path: Path) -> tuple[Path, int]:
     """Write a stream to a Parquet file first: DuckDB then appends it in one statement, with flat memory.
 
     (Appending many Arrow batches inside one transaction keeps them all in memory;
@@ -180,7 +209,8 @@ def _stage(con: Connection, table: str, batches: Iterator[pa.RecordBatch], path:
     try:
         for batch in batches:
             if writer is None:
-                _check_columns(con, table, pa.Table.from_batches([batch]))
+                if table not in DATA_TABLES:
+                    raise PartnerWatchError.single("unknown-table", f"{table!r} is not a canonical data table")
                 writer = pq.ParquetWriter(path, batch.schema)
             pending.append(batch)
             buffered += batch.num_rows

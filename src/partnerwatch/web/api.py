@@ -95,11 +95,7 @@ def country_headlines(cur: Any) -> list[dict[str, Any]]:
 
 @router.get("/countries")
 def countries(request: Request) -> Response:
-    store = state(request)
-    with store.cursor() as cur:
-        version = store.version(cur)
-
-        payload = store.cached("countries", version, lambda: country_headlines(cur))
+    version, payload = state(request).computed("countries", country_headlines)
     return etagged(request, version, payload)
 
 

@@ -58,9 +58,7 @@ def page(name: str, **context: Any) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    store = state(request)
-    with store.cursor() as cur:
-        rows = store.cached("countries", store.version(cur), lambda: country_headlines(cur))
+    _version, rows = state(request).computed("countries", country_headlines)
     return page("home.html.j2", countries=rows)
 
 
@@ -69,13 +67,9 @@ def country(request: Request, iso3: str, year_from: Year = 2001, year_to: Year =
     code = country_code(iso3)
     if year_from > year_to:
         raise ApiError(422, "bad-value", "year_from is after year_to")
-    store = state(request)
-    with store.cursor() as cur:
-        html = store.cached(
-            f"page:{code}:{year_from}-{year_to}",
-            store.version(cur),
-            lambda: _country_page(cur, code, year_from, year_to),
-        )
+    _version, html = state(request).computed(
+        f"page:{code}:{year_from}-{year_to}", lambda cur: _country_page(cur, code, year_from, year_to)
+    )
     return HTMLResponse(html)
 
 

@@ -1,8 +1,16 @@
-"""The app's view of the store: a read-only connection, its version, and figures cached per version.
+"""The app's view of the store: read-only connections, the store's version, figures cached per version.
 
-The store version changes whenever a snapshot is loaded or superseded; ETags
-and the figure cache are keyed on it, so a reload of the store is seen at the
-next request without serving stale figures.
+A DuckDB file admits one writing process or several reading ones, so the
+server holds no connection between requests: each request that needs the
+store opens it read-only and closes it, and a load (which takes the write
+lock only for its transaction) or another command can run beside the
+server. The version of a DuckDB store is read from its files' sizes and
+modification times, without opening it: ETags, pages and figures are cached
+per version, so a cached answer needs no connection, and data loaded while
+the server runs is seen at the next request. While a load holds the lock, a
+request that needs the store waits a moment, then answers 503
+``store-busy``. A PostgreSQL store keeps one read-only session (the server
+has no such lock) and reads its version from the snapshots table.
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,14 +28,19 @@ from partnerwatch.figures.context import FigureContext
 from partnerwatch.figures.model import Figure
 from partnerwatch.figures.published import published_facts
 from partnerwatch.store import Connection, connect
+from partnerwatch.store.postgres import is_postgres_url
 
-VERSION_TTL = 1.0  # seconds
+VERSION_TTL = 1.0  # seconds, for a PostgreSQL store's version query
+REQUEST_WAIT = 3.0  # seconds a request waits for a load to release the store
 
 
 class StoreState:
     def __init__(self, path: Path | str) -> None:
         self.path = path
-        self.root = connect(path, read_only=True)
+        self.postgres = is_postgres_url(str(path))
+        self.root: Connection | None = connect(path, read_only=True) if self.postgres else None
+        if self.root is None:
+            connect(path, read_only=True).close()  # a store that cannot be read fails the start, not a request
         self._lock = threading.Lock()
         self._figures: dict[tuple[str, tuple[int, int], str], list[Figure]] = {}
         self._headlines: dict[str, Any] = {}
@@ -36,15 +49,20 @@ class StoreState:
 
     @contextmanager
     def cursor(self) -> Iterator[Connection]:
-        """A connection for one request (DuckDB cursors are safe to use from one thread each)."""
-        cur = self.root.cursor()
+        """A connection for one request: a new read-only DuckDB connection, or a cursor of the PostgreSQL session."""
+        if self.root is not None:
+            cur = self.root.cursor()
+        else:
+            cur = connect(self.path, read_only=True, wait=REQUEST_WAIT)
         try:
             yield cur
         finally:
             cur.close()
 
     def version(self, cur: Connection | None = None) -> str:
-        """The store's version, re-read at most once a second (the hot path of every request)."""
+        """The store's version: of a DuckDB file from its files (no connection), else re-read once a second."""
+        if self.root is None:
+            return _file_version(Path(self.path))
         now = time.monotonic()
         with self._lock:
             if self._version is not None and now - self._version_at < VERSION_TTL:
@@ -88,5 +106,28 @@ class StoreState:
             self._headlines[key] = value
         return value
 
+    def computed(self, name: str, make: Callable[[Connection], Any]) -> tuple[str, Any]:
+        """(version, value) of ``make`` for the current version: from the cache, or computed on a connection."""
+        version = self.version()
+        found = self.peek(name, version)
+        if found is not None:
+            return version, found
+        with self.cursor() as cur:
+            return version, self.cached(name, version, lambda: make(cur))
+
     def close(self) -> None:
-        self.root.close()
+        if self.root is not None:
+            self.root.close()
+
+
+def _file_version(path: Path) -> str:
+    """A DuckDB store's version from its file and write-ahead log: every commit changes one of them."""
+    parts = []
+    for file in (path, path.with_name(path.name + ".wal")):
+        try:
+            info = file.stat()
+        except FileNotFoundError:
+            parts.append("-")
+            continue
+        parts.append(f"{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
