@@ -16,12 +16,20 @@ import pytest
 DATA = Path(__file__).parent / "data" / "sipri"
 
 
+def partnerwatch_command() -> list[str]:
+    """The console script of the Python running the tests (its virtual environment need not be active)."""
+    beside = Path(sys.executable).with_name("partnerwatch")
+    if beside.is_file():
+        return [str(beside)]
+    found = shutil.which("partnerwatch")
+    return [found] if found else [sys.executable, "-m", "partnerwatch.cli"]
+
+
 def run(
     *args: str, home: Path, db: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``db`` sets PARTNERWATCH_DB (a PostgreSQL URL, say); ``env`` adds variables."""
-    exe = shutil.which("partnerwatch")
-    command = [exe] if exe else [sys.executable, "-m", "partnerwatch.cli"]
+    command = partnerwatch_command()
     env = {**os.environ, "PARTNERWATCH_HOME": str(home), "COLUMNS": "200", "PYTHONWARNINGS": "error", **(env or {})}
     if db is not None:
         env["PARTNERWATCH_DB"] = db

@@ -10,10 +10,8 @@ from __future__ import annotations
 import csv
 import os
 import random
-import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,6 +19,7 @@ import pytest
 
 from partnerwatch.ingest import load_bundled
 from partnerwatch.store import connect
+from tests.test_cli import partnerwatch_command
 
 EVENTS = 20_000
 KILLS = 20
@@ -135,8 +134,7 @@ def test_sigkill_never_leaves_a_partial_snapshot(
     con = connect(target)
     load_bundled(con)
     con.close()
-    exe = shutil.which("partnerwatch")
-    command = [exe] if exe else [sys.executable, "-m", "partnerwatch.cli"]
+    command = partnerwatch_command()
     env = {**os.environ, "PARTNERWATCH_HOME": str(home), "PARTNERWATCH_DB": target}
     # How long a whole ingest takes on this machine, so the kills fall inside one.
     start = time.perf_counter()

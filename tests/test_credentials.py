@@ -16,7 +16,7 @@ from partnerwatch.sources.acled.fetch import pull_country
 from partnerwatch.sources.ucdp.fetch import pull_ged
 from partnerwatch.store.postgres import is_postgres_url, redact, scrub
 from tests.fakeapi import Request, Response, serve
-from tests.test_cli import run
+from tests.test_cli import partnerwatch_command, run
 from tests.test_harm_apis import PASSWORD, UCDP_TOKEN, USER, Acled, _event, _ged
 
 POLICY = RetryPolicy(attempts=2, timeout=5.0, sleep=lambda s: None)
@@ -175,7 +175,7 @@ def test_the_cli_never_prints_a_postgresql_password(home: Path, postgres_server:
             assert password not in result.stdout + result.stderr
             assert f"Store: postgresql://{parts.username}@" in result.stdout or "password=***" in result.stdout
         server = subprocess.Popen(
-            ["partnerwatch", "serve", "--port", "0"],
+            [*partnerwatch_command(), "serve", "--port", "0"],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _tool(name: str) -> str:
-    path = shutil.which(name)
+    """The tool installed beside the Python running the tests (its virtual environment need not be active)."""
+    beside = Path(sys.executable).with_name(name)
+    path = str(beside) if beside.is_file() else shutil.which(name)
     if path is None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{name} is not installed (pip install '.[dev]')")

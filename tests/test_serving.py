@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.test_cli import run
+from tests.test_cli import partnerwatch_command, run
 
 DATA = Path(__file__).parent / "data"
 
@@ -43,7 +43,7 @@ def server(home: Path) -> Iterator[str]:
     assert run("init", home=home).returncode == 0
     port = _free_port()
     process = subprocess.Popen(
-        ["partnerwatch", "serve", "--port", str(port)],
+        [*partnerwatch_command(), "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -60,8 +60,9 @@ def test_explorer(server: str, tmp_path: Path) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
         page.goto(server + "/")
-        assert page.locator("table#countries tbody tr").count() >= 2
-        page.locator("th button", has_text="Country").click()  # sorting works without errors
+        assert page.locator("table#countries tbody tr").count() >= 1
+        assert page.locator("table#other-places tbody tr").count() >= 1  # South Yemen: a former state
+        page.locator("table#countries th button", has_text="Country").click()  # sorting works without errors
         page.screenshot(path=str(ARTIFACTS / "explorer-home.png"))
 
         page.click("a[href='/countries/MLI']")

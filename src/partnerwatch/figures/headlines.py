@@ -26,18 +26,31 @@ def headlines(ctx: FigureContext) -> dict[str, dict[str, Any]]:
         found.setdefault(r["country_iso3"], {})["us_aid_by_year"] = {"value": r["x"], "period": f"FY{r['fiscal_year']}"}
     t = ctx.table("training")
     t = t.filter(t.fiscal_year.between(first, last))
-    for r in ctx.rows(t.group_by("country_iso3").aggregate(x=t.quantity.sum())):
-        found.setdefault(r["country_iso3"], {})["trainees_by_program"] = {"value": r["x"], "period": ctx.span}
+    trained = t.group_by("country_iso3").aggregate(
+        x=t.quantity.sum(), low=t.fiscal_year.min(), high=t.fiscal_year.max(), years=t.fiscal_year.nunique()
+    )
+    for r in ctx.rows(trained):
+        found.setdefault(r["country_iso3"], {})["trainees_by_program"] = {
+            "value": r["x"],
+            "period": _years(r["low"], r["high"], "FY"),
+            "note": f"{r['years']} FMTR year(s) loaded",
+        }
     h = ctx.table("harm_events")
     h = h.filter((h.source == "acled") & h.civilian_targeting & h.year.between(first, last))
     allied = h.perpetrator_class.isin(STATE_AND_ALLIES)
     for cls in STATE_AND_ALLIES:
         allied = allied | h.assoc_actor_1_classes.fill_null("").contains(cls)
     h = h.filter(allied)
-    for r in ctx.rows(h.group_by("country_iso3").aggregate(x=h.fatalities.sum())):
+    harmed = h.group_by("country_iso3").aggregate(x=h.fatalities.sum(), low=h.year.min(), high=h.year.max())
+    for r in ctx.rows(harmed):
         found.setdefault(r["country_iso3"], {})["state_and_allies_civilian_fatalities"] = {
             "value": r["x"],
-            "period": ctx.span,
+            "period": _years(r["low"], r["high"]),
         }
     assert ibis  # Ibis builds every query above
     return found
+
+
+def _years(low: object, high: object, prefix: str = "") -> str:
+    """The years the data cover, not the period asked for: "FY2007-FY2020", "2012"."""
+    return f"{prefix}{low}" if low == high else f"{prefix}{low}-{prefix}{high}"

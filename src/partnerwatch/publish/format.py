@@ -13,14 +13,15 @@ def format_value(value: float | None, unit: str, qualifier: str = "", *, exact: 
     if value is None:
         return ""
     if unit == "usd":
+        sign, size = ("\u2212" if value < 0 else ""), abs(value)  # −$3,000, not $-3,000
         if exact:
-            text = f"${_trim(value, 2)}"
-        elif abs(value) >= 1e9:
-            text = f"${_trim(value / 1e9, 2)} billion"
-        elif abs(value) >= 1e6:
-            text = f"${_trim(value / 1e6, 2)} million"
+            text = f"{sign}${_trim(size, 2)}"
+        elif size >= 1e9:
+            text = f"{sign}${_trim(size / 1e9, 2)} billion"
+        elif size >= 1e6:
+            text = f"{sign}${_trim(size / 1e6, 2)} million"
         else:
-            text = f"${_trim(value, 0)}"
+            text = f"{sign}${_trim(size, 0)}"
     elif unit == "percent":
         text = f"{_trim(value, 2)}%"
     elif unit == "rank":

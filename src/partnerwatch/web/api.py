@@ -18,9 +18,9 @@ import pyarrow.parquet as pq
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from partnerwatch.countries import crosswalk
+from partnerwatch.countries import crosswalk, name_key
 from partnerwatch.export import exportable_tables, flatten_lists, table_order
-from partnerwatch.figures.context import FigureContext
+from partnerwatch.figures.context import DEFAULT_PERIOD, FigureContext
 from partnerwatch.figures.headlines import headlines
 from partnerwatch.figures.model import Figure
 from partnerwatch.publish.series import countries_with_data
@@ -87,10 +87,17 @@ def figure_json(figure: Figure) -> dict[str, Any]:
 def country_headlines(cur: Any) -> list[dict[str, Any]]:
     """Every country with data and its headline figures (computed for all countries in three queries)."""
     walk = crosswalk()
-    values = headlines(FigureContext.for_store(cur, "", (2001, 2021)))
-    return [
-        {"iso3": code, "name": walk.name(code), "headline": values.get(code, {})} for code in countries_with_data(cur)
+    values = headlines(FigureContext.for_store(cur, "", DEFAULT_PERIOD))
+    found = [
+        {
+            "iso3": code,
+            "name": walk.name(code),
+            "status": walk.by_iso3[code].status if code in walk.by_iso3 else "",
+            "headline": values.get(code, {}),
+        }
+        for code in countries_with_data(cur)
     ]
+    return sorted(found, key=lambda c: name_key(str(c["name"])))
 
 
 @router.get("/countries")
