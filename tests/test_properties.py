@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -184,3 +185,127 @@ def test_acled_column_and_row_readers_agree(data: st.DataObject) -> None:
         assert (got is None) == (expected is None)
         if got is not None and expected is not None:
             assert got.equals(expected)
+
+
+CSV_SOURCES = ["acled", "ucdp-ged", "ucdp-brd", "awsd", "foreignassistance", "foreignassistance-summary"]
+
+
+@pytest.mark.parametrize("source", CSV_SOURCES)
+@settings(max_examples=EXAMPLES or 20, deadline=None)
+@given(data=st.data())
+def test_a_column_named_twice_is_always_refused(source: str, data: st.DataObject) -> None:
+    """Whichever column is repeated, wherever: the last one must never silently win."""
+    name, base = _base(source)
+    rows = list(csv.reader(io.StringIO(base, newline="")))
+    header = rows[0]
+    repeated = data.draw(st.sampled_from([h for h in header if h.strip()]))
+    at = data.draw(st.integers(min_value=0, max_value=len(header)))
+    value = data.draw(st.one_of(numbers, st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]))))
+    out = [[*row[:at], repeated if i == 0 else value, *row[at:]] for i, row in enumerate(rows)]
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows(out)
+    registered = "foreignassistance" if source == "foreignassistance-summary" else source
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        with pytest.raises(PartnerWatchError) as caught:
+            parsed = get_source(registered).parse(path, None)
+            for stream in parsed.streams.values():
+                list(stream)
+        assert [e.code for e in caught.value.errors] == ["duplicate-column"]
+
+
+STRAY = st.sampled_from(["\ufeff", "\x00", "\x01", "\x1b", "\x7f", "\u2028", "\u2029", "\x0b", "\x0c", "\x85"])
+
+
+@pytest.mark.parametrize("source", [*CSV_SOURCES, "un-treaties"])
+@settings(max_examples=EXAMPLES or 25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_stray_characters_are_refused_or_leave_no_trace(source: str, data: st.DataObject) -> None:
+    """A byte-order mark, a control character or a line separator in a cell: refused, or not stored as such.
+
+    Loaded text never holds U+FEFF or a C0 control (tab and line ends aside); U+2028 may stay (it is text).
+    """
+    name, base = _base(source)
+    rows = list(csv.reader(io.StringIO(base, newline="")))
+    body = [r for r in rows[1:] if not (r and r[0].startswith("#"))]
+    row = data.draw(st.integers(min_value=0, max_value=len(body) - 1))
+    column = data.draw(st.integers(min_value=0, max_value=len(body[row]) - 1))
+    stray = data.draw(STRAY)
+    place = data.draw(st.sampled_from(["start", "end", "middle"]))
+    cell = body[row][column]
+    body[row][column] = {"start": stray + cell, "end": cell + stray}.get(place, cell[:1] + stray + cell[1:])
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    registered = "foreignassistance" if source == "foreignassistance-summary" else source
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        try:
+            parsed = get_source(registered).parse(path, None)
+            tables = list(parsed.tables.values()) + [
+                pa.Table.from_batches(batches) for batches in (list(s) for s in parsed.streams.values()) if batches
+            ]
+        except ReadAgain as again:
+            tables = list(again.parsed.tables.values())
+        except PartnerWatchError as error:
+            assert all(e.code and e.file for e in error.errors)
+            event(f"refused: {error.errors[0].code}")
+            return
+    event("loaded")
+    for table in tables:
+        for column_name in table.column_names:
+            if pa.types.is_string(table.schema.field(column_name).type):
+                for value in table.column(column_name).to_pylist():
+                    if value is not None:
+                        assert "\ufeff" not in value and not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value)
+
+
+@settings(max_examples=EXAMPLES or 40, deadline=None)
+@given(
+    multiply=st.one_of(st.integers(), st.floats(), st.booleans(), text, st.none()),
+    header_row=st.one_of(st.integers(), st.booleans(), text, st.none()),
+    sheet=st.one_of(st.none(), st.integers(), text),
+    source_kind=st.sampled_from(["table", "text", "array", "missing"]),
+)
+def test_any_mapping_gives_rows_or_coded_errors(
+    multiply: object, header_row: object, sheet: object, source_kind: str
+) -> None:
+    """An analyst's mapping with values of any type (TOML as written by hand): rows, or a coded error naming the key."""
+    from partnerwatch.sources.table.parse import parse_table
+
+    def toml(value: object) -> str:
+        return json.dumps(value) if not isinstance(value, bool) else str(value).lower()
+
+    source = {
+        "table": '[source]\nproducer = "p"\ncitation = "c"\nlicence = "l"\n',
+        "text": 'source = "me"\n',
+        "array": "source = [1, 2]\n",
+        "missing": "",
+    }[source_kind]
+    table = ""
+    if header_row is not None or sheet is not None:
+        table = "[table]\n" + (f"header_row = {toml(header_row)}\n" if header_row is not None else "")
+        table += f"sheet = {toml(sheet)}\n" if sheet is not None else ""
+    spec = f'{{ from = "Trainees"{f", multiply = {toml(multiply)}" if multiply is not None else ""} }}'
+    mapping = (
+        f'{source}{table}[columns]\ncountry_iso3 = {{ from = "Country" }}\nfiscal_year = {{ from = "FY" }}\n'
+        f"quantity = {spec}\n"
+    )
+    if any(isinstance(v, float) and v != v for v in (multiply, header_row)) or any(
+        isinstance(v, float) and v in (float("inf"), float("-inf")) for v in (multiply, header_row)
+    ):
+        mapping = mapping.replace("NaN", "nan").replace("Infinity", "inf")
+    with tempfile.TemporaryDirectory() as folder:
+        data_file, map_file = Path(folder) / "t.csv", Path(folder) / "t.toml"
+        data_file.write_text("Country,FY,Trainees\nMali,2015,4\nNiger,FY2016,2\n", encoding="utf-8")
+        map_file.write_text(mapping, encoding="utf-8")
+        try:
+            parsed = parse_table(data_file, map_file, "training")
+        except PartnerWatchError as error:
+            assert all(e.code for e in error.errors)
+            event(f"refused: {error.errors[0].code}")
+        else:
+            quantities = parsed.tables["training"].column("quantity").to_pylist()
+            assert all(isinstance(q, int) and q >= 0 for q in quantities)
+            event("parsed")

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from partnerwatch.errors import DataError, PartnerWatchError
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
-from partnerwatch.sources.foreignassistance.complete import REQUIRED, transform_block
+from partnerwatch.sources.foreignassistance.complete import REQUIRED, clean_text, transform_block
 from partnerwatch.sources.tabular import json_record
 
 ALIASES = {
@@ -76,7 +76,7 @@ def parse_api_download(path: Path, progress: ProgressCallback | None = None) -> 
             raise PartnerWatchError(
                 DataError("missing-column", "no record has this field", file=file, row=1, field=column)
             )
-    batch = pa.RecordBatch.from_pydict(columns)
+    batch, marks = clean_text(pa.RecordBatch.from_pydict(columns), 0, file)  # json_record refused controls
     table = pa.Table.from_batches([transform_block(batch, 0, file, {}, {})])
     if progress is not None:
         progress(table.num_rows)
@@ -85,4 +85,5 @@ def parse_api_download(path: Path, progress: ProgressCallback | None = None) -> 
         tables={"assistance": table},
         scope=f"api:{','.join(countries)}",
         notes="data-API download",
+        warnings=[f"{file}: {marks:,} byte-order mark(s) (U+FEFF) inside values were removed"] if marks else [],
     )

@@ -79,16 +79,19 @@ def parse_complete_file(path: Path, progress: ProgressCallback | None = None) ->
         raise PartnerWatchError(
             [DataError("missing-column", "column not in header", file=path.name, row=1, field=m) for m in missing]
         )
+    warnings: list[str] = []  # filled while the stream is read, before the load is committed
     return ParsedFile(
         tables={},
-        streams={"assistance": _batches(path, progress)},
+        streams={"assistance": _batches(path, progress, warnings)},
         scope="complete",
         notes="activity-level complete file",
+        warnings=warnings,
     )
 
 
-def _batches(path: Path, progress: ProgressCallback | None) -> Iterator[pa.RecordBatch]:
+def _batches(path: Path, progress: ProgressCallback | None, warnings: list[str]) -> Iterator[pa.RecordBatch]:
     first = 1
+    marks = 0
     try:
         reader = pacsv.open_csv(
             path,
@@ -111,12 +114,19 @@ def _batches(path: Path, progress: ProgressCallback | None) -> Iterator[pa.Recor
             break
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
             raise _unreadable(path, first, exc) from None
+        batch, removed = clean_text(batch, first, path.name)
+        marks += removed
         yield transform_block(batch, first, path.name, countries, categories)
         first += batch.num_rows
         if progress is not None:
             progress(batch.num_rows)
     if first == 1:
         raise PartnerWatchError.single("empty-file", "the file has a header but no records", file=path.name)
+    if marks:
+        warnings.append(
+            f"{path.name}: {marks:,} byte-order mark(s) (U+FEFF) inside values were removed: the file looks like"
+            " several files joined end to end"
+        )
 
 
 def _unreadable(path: Path, first: int, exc: Exception) -> PartnerWatchError:
@@ -139,6 +149,35 @@ def _unreadable(path: Path, first: int, exc: Exception) -> PartnerWatchError:
     return PartnerWatchError.single(
         "bad-row", f"a record at or after record {first} cannot be read ({exc})", file=path.name
     )
+
+
+_CONTROLS = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
+
+
+def clean_text(batch: pa.RecordBatch, first: int, file: str) -> tuple[pa.RecordBatch, int]:
+    """What ``cells.decode`` does for the row readers, a column at a time: controls refused, U+FEFF removed.
+
+    Returns the batch and how many byte-order marks were removed.
+    """
+    columns, removed = [], 0
+    for index, name in enumerate(batch.schema.names):
+        column = batch.column(index)
+        controls = pc.indices_nonzero(pc.match_substring_regex(column, _CONTROLS))
+        if len(controls):
+            row = controls[0].as_py()
+            raise PartnerWatchError.single(
+                "bad-encoding",
+                "a control character in text: the file is binary or not in the expected encoding",
+                file=file,
+                row=first + row + 1,
+                field=name,
+            )
+        count = int(pc.sum(pc.count_substring(column, "\ufeff")).as_py() or 0)
+        if count:
+            column = pc.replace_substring(column, "\ufeff", "")
+            removed += count
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, schema=batch.schema), removed
 
 
 def transform_block(
