@@ -422,3 +422,26 @@ def test_a_json_field_given_twice_is_refused(store: duckdb.DuckDBPyConnection, t
 def test_a_nul_inside_a_json_string_is_refused(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     errors = _refused(store, lambda: ingest(store, "ucdp-ged", _ged_jsonl(tmp_path, {"side_a": "Govern\u0000ment"})))
     assert errors[0].startswith("ucdp-ged-MLI-25.1.jsonl:1:side_a: bad-encoding: control character '\\x00'")
+
+
+def test_an_analyst_table_with_a_date_in_the_future_or_an_uncached_formula(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    mapping = MAPPING.replace(
+        'quantity = { from = "Trainees" }', 'quantity = { from = "Trainees" }\nstart_date = { from = "Start" }'
+    )
+    table, map_file = _table(
+        tmp_path, "Mali,FY2014,Fire control,1,250,2999-01-05\n", mapping, HEADER.strip() + ",Start\n"
+    )
+    assert _refused(store, lambda: ingest_table(store, table, "training", map_file)) == [
+        "training.csv:2:Start: bad-date: year 2999 is in the future"
+    ]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Country", "Fiscal Year", "Course", "Trainees", "Cost (US$ thousands)"])
+    sheet.append(["Mali", 2014, "Fire control", "=2+2", 250])
+    workbook = tmp_path / "training.xlsx"
+    book.save(workbook)
+    errors = _refused(store, lambda: ingest_table(store, workbook, "training", map_file))
+    assert errors[0].startswith("training.xlsx:Sheet: missing-value: 1 formula cell(s) have no saved result (D2)")

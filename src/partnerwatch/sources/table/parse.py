@@ -27,6 +27,7 @@ from partnerwatch.sources import cells
 from partnerwatch.sources.base import Origin, ParsedFile, ProgressCallback
 from partnerwatch.sources.table.targets import KINDS, MINIMUMS, REQUIRED, TARGETS, UNITS
 from partnerwatch.sources.tabular import guarded, text_lines
+from partnerwatch.sources.workbooks import check_formulas
 
 ARROW_TYPES = {
     "text": pa.string(),
@@ -309,6 +310,7 @@ def _xlsx_records(path: Path, mapping: Mapping) -> Iterator[tuple[int, list[Any]
         if mapping.sheet is not None and mapping.sheet not in book.sheetnames:
             raise PartnerWatchError.single("missing-sheet", f"no sheet named {mapping.sheet!r}", file=path.name)
         sheet = book[mapping.sheet] if mapping.sheet else book.worksheets[0]
+        check_formulas(path, sheet.title, path.name)
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if number >= mapping.header_row:
                 yield number, list(values)
@@ -368,14 +370,16 @@ def _convert(raw: Any, spec: ColumnSpec, file: str, line: int, into: str) -> Any
         return cells.parse_year(text.removeprefix("FY").strip(), file, line, field, ahead=ahead)
     if spec.kind == "date":
         if isinstance(raw, datetime | date):
-            return raw.date() if isinstance(raw, datetime) else raw
+            when = raw.date() if isinstance(raw, datetime) else raw
+            return cells.date_error(when, file, line, field) or when
         if not text:
             return None
         for fmt in ("%Y-%m-%d", "%m/%d/%Y", "%d %B %Y"):
             try:
-                return datetime.strptime(text, fmt).date()
+                when = datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
+            return cells.date_error(when, file, line, field) or when
         return DataError(
             "bad-date",
             f"{text!r} is not a date (YYYY-MM-DD, M/D/YYYY or 31 December 2020)",
