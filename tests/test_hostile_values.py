@@ -22,6 +22,7 @@ import pytest
 from partnerwatch.errors import PartnerWatchError
 from partnerwatch.ingest import ingest, ingest_table
 from tests.conftest import table_snapshot
+from tests.test_milex_and_treaties import SHEETS as MILEX_SHEETS
 
 DATA = Path(__file__).parent / "data"
 HOSTILE = Path(__file__).parent / "hostile"
@@ -288,19 +289,9 @@ def test_a_formula_without_a_saved_result_is_not_read_as_empty(
 
 def test_a_milex_year_column_of_2999_is_refused_not_dropped(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     book = openpyxl.Workbook()
-    first = book.active
-    assert first is not None
-    first.title = "Local currency financial years"
-    for title in (
-        "Local currency calendar years",
-        "Constant (2022) US$",
-        "Current US$",
-        "Share of GDP",
-        "Per capita",
-        "Share of Govt. spending",
-    ):
-        book.create_sheet(title)
-    for sheet in book.worksheets:
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title in MILEX_SHEETS:
+        sheet = book.create_sheet(title)
         sheet.append(["SIPRI Military Expenditure Database 1948-2023"])
         sheet.append(["Country", "Notes", 2022, 2999])
         sheet.append(["Mali", None, 10.5, 11.0])

@@ -270,6 +270,19 @@ def _report(path: Path, result: IngestResult) -> None:
     out.print(f"{path}: loaded {result.rows:,} rows as snapshot {result.snapshot_id}{kept}{extra}.")
 
 
+def _counting() -> Progress:
+    """A progress line on stderr (records so far, time elapsed), shown only on a terminal."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed:,} records"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
 def _ingest_file(source: str, path: Path, allow_mismatch: bool, allow_older: bool) -> IngestResult:
     """Check, read and load one file, holding the store's write lock only for the load's transaction.
 
@@ -281,15 +294,7 @@ def _ingest_file(source: str, path: Path, allow_mismatch: bool, allow_older: boo
         unchanged = already_loaded(con, source, path)
     if unchanged is not None:
         return unchanged
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TextColumn("{task.completed:,} records"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as progress:
+    with _counting() as progress:
         task = progress.add_task(f"{source}: {path.name}", total=None)
         with prepared(source, path, lambda n: progress.advance(task, n)) as ready:
             progress.update(task, description=f"{source}: {path.name} (loading)")
@@ -306,16 +311,8 @@ def fetch(
     version: Annotated[str | None, typer.Option("--version", help="UCDP: dataset version (25.1, 25.0.10).")] = None,
 ) -> None:
     """Download a country's data from a source's API (resuming an interrupted download), then ingest it."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn(f"{source} {country}"),
-        TextColumn("{task.completed:,} records"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as progress:
-        task = progress.add_task("fetch", total=None)
+    with _counting() as progress:
+        task = progress.add_task(f"{source} {country}", total=None)
         name, path = _guard(
             lambda: download(
                 source,
