@@ -136,3 +136,25 @@ def test_schema_5_numbers_curated_rows_of_an_older_store_in_their_stored_order()
     assert migrate(con)[0] == 5
     rows = con.execute("SELECT fact_id, source_row FROM facts ORDER BY fact_id").fetchall()
     assert rows == [("mli-a", 2), ("mli-m", 3), ("mli-z", 1)]
+
+
+def test_a_large_new_file_is_read_once_for_its_hash_and_not_again_when_unchanged(
+    store: duckdb.DuckDBPyConnection, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its hash comes from the copy that is kept; a re-ingest of the unchanged file reads nothing."""
+    from partnerwatch.ingest import ingest
+
+    monkeypatch.setattr(intake, "REMEMBER_ABOVE", 0)
+    reads: list[Path | None] = []
+    real_hash = intake._copy_hashing
+
+    def counting(path: Path, into: Path | None) -> tuple[str, int]:
+        reads.append(into)
+        return real_hash(path, into)
+
+    monkeypatch.setattr(intake, "_copy_hashing", counting)
+    path = Path(__file__).parent / "data" / "acled" / "current_export.csv"
+    first = ingest(store, "acled", path)
+    assert len(reads) == 1 and reads[0] is not None  # the copy, hashed as it was made
+    again = ingest(store, "acled", path)
+    assert again.unchanged and again.snapshot_id == first.snapshot_id and len(reads) == 1

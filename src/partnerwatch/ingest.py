@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from partnerwatch.countries import crosswalk
 from partnerwatch.errors import DataError, PartnerWatchError
-from partnerwatch.intake import KeptCopy, check_input, fingerprint, kept_copy
+from partnerwatch.intake import KeptCopy, check_input, fingerprint_if_cheap, kept_copy
 from partnerwatch.net.http import RetryPolicy
 from partnerwatch.releases import is_older
 from partnerwatch.sources import get_source
@@ -81,10 +81,16 @@ def ingest(
 
 
 def already_loaded(con: Connection, source_name: str, path: Path) -> IngestResult | None:
-    """The result of a no-op load if the store holds these bytes already (one hash and one query), else None."""
+    """The result of a no-op load if the store holds these bytes already (one hash and one query), else None.
+
+    None also when that cannot be told cheaply (a large file not seen before): then the copy's hash tells.
+    """
     source = get_source(source_name)
     check_input(path, folders=source.reads_folders)
-    sha256, size = fingerprint(path)
+    known = fingerprint_if_cheap(path)
+    if known is None:
+        return None
+    sha256, size = known
     if size == 0:
         raise PartnerWatchError.single("empty-file", "the file is empty (0 bytes)", file=path.name)
     existing = current_snapshot(con, source.name, sha256)

@@ -65,28 +65,60 @@ def fingerprint(path: Path) -> tuple[str, int]:
     Small files are always hashed: there a rewrite within the clock's
     resolution could keep the same times.
     """
+    known = fingerprint_if_cheap(path)
+    if known is not None:
+        return known
+    try:
+        identity = _identity(path)
+        found = _copy_hashing(path, None)
+    except OSError as exc:
+        raise PartnerWatchError.single("file-not-found", f"cannot read it ({exc.strerror})", file=str(path)) from None
+    _remember(identity, found[0])
+    return found
+
+
+def fingerprint_if_cheap(path: Path) -> tuple[str, int] | None:
+    """The fingerprint when it costs little: a small file or a folder hashed, a large file remembered; else None.
+
+    A large file not seen before is hashed as it is copied (``kept_copy``),
+    so that its first load reads it once for the hash rather than twice.
+    """
     try:
         if path.is_file() and path.stat().st_size >= REMEMBER_ABOVE:
-            return _remembered(path)
+            identity = _identity(path)
+            sha256 = _memo().get(identity)
+            return None if sha256 is None else (sha256, path.stat().st_size)
         return _copy_hashing(path, None)
     except OSError as exc:
         raise PartnerWatchError.single("file-not-found", f"cannot read it ({exc.strerror})", file=str(path)) from None
 
 
-def _remembered(path: Path) -> tuple[str, int]:
-    info = path.stat()  # taken before the read: a file changed while it is hashed is not remembered as such
-    key = f"{path.resolve()}|{info.st_ino}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}"
-    memo = home_dir() / "fingerprints.json"
+def _identity(path: Path) -> str:
+    """What says a large file is unchanged: its path, inode, size and change times (taken before it is read)."""
+    info = path.stat()
+    return f"{path.resolve()}|{info.st_ino}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}"
+
+
+def _memo() -> dict[str, str]:
     try:
-        known: dict[str, str] = json.loads(memo.read_text(encoding="utf-8"))
+        known = json.loads((home_dir() / "fingerprints.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        known = {}
-    if key in known:
-        return known[key], info.st_size
-    sha256, size = _copy_hashing(path, None)
-    prefix = key.split("|", 1)[0] + "|"
-    known = {k: v for k, v in known.items() if not k.startswith(prefix)}  # one entry per path
-    known[key] = sha256
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def _remember(identity: str, sha256: str) -> None:
+    """Keep a large file's sha256 under the identity it had before it was read (one entry per path).
+
+    A file changed while it was read has another identity now, so what was
+    remembered never stands for bytes that were not read.
+    """
+    if int(identity.split("|")[2]) < REMEMBER_ABOVE:
+        return
+    prefix = identity.split("|", 1)[0] + "|"
+    known = {k: v for k, v in _memo().items() if not k.startswith(prefix)}
+    known[identity] = sha256
+    memo = home_dir() / "fingerprints.json"
     try:
         memo.parent.mkdir(parents=True, exist_ok=True)
         partial = memo.with_name(memo.name + ".partial")
@@ -94,7 +126,6 @@ def _remembered(path: Path) -> tuple[str, int]:
         partial.replace(memo)
     except OSError:
         pass  # a read-only home only costs the next run a re-hash
-    return sha256, size
 
 
 def _copy_hashing(path: Path, into: Path | None) -> tuple[str, int]:
@@ -175,7 +206,10 @@ def kept_copy(inputs: Sequence[Path], extra: str = "") -> Iterator[KeptCopy]:
         digests: list[tuple[str, int]] = []
         for number, path in enumerate(inputs):
             try:
+                identity = _identity(path) if path.is_file() else ""
                 digests.append(_copy_hashing(path, staged / str(number) / _name(path)))
+                if identity:
+                    _remember(identity, digests[-1][0])
             except OSError as exc:
                 if exc.filename is not None and str(exc.filename).startswith(str(staged)):
                     raise _unwritable(exc) from None
