@@ -81,3 +81,40 @@ def test_pdf_pages_and_charts(mali: duckdb.DuckDBPyConnection, tmp_path: Path) -
     with Image.open(images[chart_page]) as image:
         dark = sum(image.convert("L").histogram()[:200])
     assert dark > 500  # a drawn chart, not a blank page
+
+
+def test_a_factsheet_lists_only_the_sources_of_its_own_country(mali: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """Niger's factsheet used to list Mali's curated set, ACLED files and DTM rounds among its sources."""
+    summary = tmp_path / "us_foreign_aid_country.csv"
+    lines = (DATA / "foreignassistance" / "country_summary_small.csv").read_text(encoding="utf-8").splitlines()
+    summary.write_text(
+        "\n".join([lines[0], "NER,Niger,5,Sub-Saharan Africa,LIC,Low Income Country,2,Obligations,2019,1000,1000"])
+        + "\n",
+        encoding="utf-8",
+    )
+    loaded = ingest(mali, "foreignassistance", summary)
+    sheet = build_factsheet(mali, "NER", (2001, 2022))
+    assert [(sid, source) for sid, source, _c, _r, _s in sheet.snapshots] == [(loaded.snapshot_id, "foreignassistance")]
+    assert sheet.source_lines() == [
+        "ForeignAssistance.gov, U.S. Government foreign assistance data (Department of State and USAID)"
+        f" (foreignassistance: snapshot {loaded.snapshot_id}, sha256 {sheet.snapshots[0][4][:12]}…)."
+    ]
+    assert "curated" not in sheet.vintage and "acled" not in sheet.vintage
+
+
+def test_one_note_per_source_and_its_releases() -> None:
+    from partnerwatch.figures.model import SourceRef
+    from partnerwatch.publish.content import Notes
+
+    notes = Notes()
+    fmtr = [
+        SourceRef(i, f"FMTR (release FY{y})", url="https://example.org", release=f"FY{y}")
+        for i, y in ((37, 2008), (38, 2007), (39, 2007))
+    ]
+    assert notes.numbers(fmtr) == [1]
+    assert notes.numbers([SourceRef(4, "ForeignAssistance.gov"), fmtr[0]]) == [2, 3]
+    assert notes.texts == [
+        "FMTR (releases FY2007, FY2008) <https://example.org>",
+        "ForeignAssistance.gov",
+        "FMTR (release FY2008) <https://example.org>",
+    ]

@@ -27,7 +27,7 @@ class FigureContext:
     backend: Any
     iso3: str
     period: tuple[int, int] = DEFAULT_PERIOD
-    _snapshots: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+    _snapshots: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)
 
     @classmethod
     def for_store(cls, con: Connection, iso3: str, period: tuple[int, int] = DEFAULT_PERIOD) -> FigureContext:
@@ -49,9 +49,16 @@ class FigureContext:
             snaps = self.table("snapshots")
             for r in self.rows(snaps.select("id", "citation", "url", "release", "source")):
                 release = f" (release {r['release']})" if r["release"] else ""
-                self._snapshots[int(r["id"])] = (f"{r['citation']}{release}", r["url"] or "", r["source"])
+                self._snapshots[int(r["id"])] = (
+                    f"{r['citation']}{release}",
+                    r["url"] or "",
+                    r["source"],
+                    r["release"] or "",
+                )
         return tuple(
-            SourceRef(i, self._snapshots[i][0], "", self._snapshots[i][1]) for i in ids if i in self._snapshots
+            SourceRef(i, self._snapshots[i][0], "", self._snapshots[i][1], self._snapshots[i][3])
+            for i in ids
+            if i in self._snapshots
         )
 
     @property

@@ -14,6 +14,8 @@ class SourceRef:
     citation: str
     cited_source: str = ""
     url: str = ""
+    release: str = ""
+    """The snapshot's release, also written at the end of ``citation``: notes group a source's releases."""
 
 
 @dataclass(frozen=True)

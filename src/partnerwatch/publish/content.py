@@ -11,7 +11,11 @@ from partnerwatch.publish.format import format_period, format_value
 
 
 class Notes:
-    """Numbered notes, one per distinct citation, in order of first use."""
+    """Numbered notes, one per distinct citation, in order of first use.
+
+    The releases of one source that a statement rests on make one note
+    ("…Training Report (releases FY2007, FY2008, FY2009)"), not one note each.
+    """
 
     def __init__(self) -> None:
         self.texts: list[str] = []
@@ -19,14 +23,28 @@ class Notes:
 
     def numbers(self, sources: tuple[SourceRef, ...] | list[SourceRef]) -> list[int]:
         found: list[int] = []
-        for source in sources:
-            text = cite(source) + (f" <{source.url}>" if source.url else "")
+        for text in _grouped_citations(sources):
             if text not in self._index:
                 self.texts.append(text)
                 self._index[text] = len(self.texts)
             if self._index[text] not in found:
                 found.append(self._index[text])
         return found
+
+
+def _grouped_citations(sources: tuple[SourceRef, ...] | list[SourceRef]) -> list[str]:
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for source in sources:
+        base = source.citation.removesuffix(f" (release {source.release})") if source.release else source.citation
+        groups.setdefault((base, source.cited_source, source.url), [])
+        if source.release and source.release not in groups[(base, source.cited_source, source.url)]:
+            groups[(base, source.cited_source, source.url)].append(source.release)
+    texts = []
+    for (base, cited, url), releases in groups.items():
+        named = f" (release{'s' if len(releases) > 1 else ''} {', '.join(sorted(releases))})" if releases else ""
+        text = cite(SourceRef(0, base + named, cited, url))
+        texts.append(text + (f" <{url}>" if url else ""))
+    return texts
 
 
 def cell(column: str, value: object) -> str:

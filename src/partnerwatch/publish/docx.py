@@ -63,12 +63,9 @@ def render_docx(sheet: Factsheet, charts: dict[str, Chart] | None = None) -> byt
         document.add_paragraph(note, style="List Bullet")
     for figure in sheet.unavailable:
         document.add_paragraph(f"Not computed — {figure.label}: {figure.unavailable}.", style="List Bullet")
-    document.add_heading("Sources loaded", level=1)
-    for sid, source, citation, release, sha in sheet.snapshots:
-        document.add_paragraph(
-            f"Snapshot {sid} ({source}{', release ' + release if release else ''}): {citation} (sha256 {sha[:12]}…)",
-            style="List Bullet",
-        )
+    document.add_heading("Sources", level=1)
+    for line in sheet.source_lines():
+        document.add_paragraph(line, style="List Bullet")
     document.add_heading("Notes", level=1)
     for number, text in enumerate(notes.texts, start=1):
         document.add_paragraph(f"[{number}] {text}")

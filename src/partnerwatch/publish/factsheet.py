@@ -195,6 +195,28 @@ class Factsheet:
         releases = sorted({f"{source} {release}" for _i, source, _c, release, _s in self.snapshots if release})
         return "; ".join(releases) or "no dated releases"
 
+    def source_lines(self) -> list[str]:
+        """One line per source the factsheet uses: its citation, the snapshots of it and their releases.
+
+        Eighteen treaty files are one source, not eighteen lines; ``partnerwatch
+        sources`` gives every snapshot's sha256.
+        """
+        families: dict[str, list[tuple[int, str, str, str]]] = {}
+        for sid, source, citation, release, sha in self.snapshots:
+            families.setdefault(source, []).append((sid, citation, release, sha))
+        lines = []
+        for source, items in families.items():
+            citations = list(dict.fromkeys(citation for _i, citation, _r, _s in items))
+            releases = list(dict.fromkeys(release for _i, _c, release, _s in items if release))
+            ids = _ranges([sid for sid, _c, _r, _s in items])
+            if len(items) == 1:
+                held = f"snapshot {ids}, sha256 {items[0][3][:12]}…"
+            else:
+                held = f"{len(items)} files, snapshots {ids}"
+            release = f"; release{'s' if len(releases) > 1 else ''} {', '.join(releases)}" if releases else ""
+            lines.append(f"{'; '.join(citations)} ({source}: {held}{release}).")
+        return lines
+
     def all_figures(self) -> list[Figure]:
         return [f for s in self.sections for f in s.computed + s.published]
 
@@ -230,11 +252,14 @@ def build_factsheet(con: Connection, iso3: str, period: tuple[int, int] = DEFAUL
     if leftovers:
         sections.insert(-1, Section("Other published figures", published=leftovers))
 
+    # The snapshots this country's figures and records rest on: not every file in the store.
+    used = {s.snapshot_id for s in _all_sources(sections, computed, published)}
     snapshots = [
         (int(r[0]), r[1], r[2], r[3] or "", r[4])
         for r in con.execute(
             "SELECT id, source, citation, release, sha256 FROM snapshots WHERE superseded_by IS NULL ORDER BY id"
         ).fetchall()
+        if int(r[0]) in used
     ]
     return Factsheet(
         iso3=iso3,
@@ -247,6 +272,24 @@ def build_factsheet(con: Connection, iso3: str, period: tuple[int, int] = DEFAUL
         unavailable=[f for f in computed if f.unavailable],
         snapshots=snapshots,
     )
+
+
+def _ranges(ids: list[int]) -> str:
+    """[19, 20, 21, 23] -> '19-21, 23'."""
+    parts: list[str] = []
+    for sid in sorted(ids):
+        if parts and "-" not in parts[-1].split(", ")[-1] and int(parts[-1]) == sid - 1:
+            parts[-1] = f"{parts[-1]}-{sid}"
+        elif parts and "-" in parts[-1] and int(parts[-1].split("-")[1]) == sid - 1:
+            parts[-1] = f"{parts[-1].split('-')[0]}-{sid}"
+        else:
+            parts.append(str(sid))
+    return ", ".join(parts)
+
+
+def _all_sources(sections: list[Section], *figures: list[Figure]) -> list[SourceRef]:
+    found = [s for group in figures for f in group if not f.unavailable for s in f.sources]
+    return found + [r.source for section in sections for r in section.records]
 
 
 def _section(sections: list[Section], prefix: str) -> Section:

@@ -51,11 +51,8 @@ def render_markdown(sheet: Factsheet) -> str:
     lines += [f"- {n}" for n in sheet.notes]
     lines += [f"- Not computed — {f.label}: {f.unavailable}." for f in sheet.unavailable]
     out += (lines or ["- No differences found between published and computed figures."]) + [""]
-    out += ["## Sources loaded", ""]
-    out += [
-        f"- Snapshot {sid} ({source}{', release ' + release if release else ''}): {citation} (sha256 {sha[:12]}…)"
-        for sid, source, citation, release, sha in sheet.snapshots
-    ]
+    out += ["## Sources", ""]
+    out += [f"- {line}" for line in sheet.source_lines()]
     out.append("")
     out += [f"[^{i}]: {text}" for i, text in enumerate(notes.texts, start=1)]
     return "\n".join(out).rstrip() + "\n"
