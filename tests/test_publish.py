@@ -118,3 +118,37 @@ def test_one_note_per_source_and_its_releases() -> None:
         "ForeignAssistance.gov",
         "FMTR (release FY2008) <https://example.org>",
     ]
+
+
+def test_periods_are_what_the_data_cover(mali: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """ACLED events loaded for 2012 and 2022 are not '2001-2025'; IDMC's 2022 is not in a 2001-2021 factsheet."""
+    from tests.test_intake import _idmc_workbook
+
+    by_id = {f.id: f for f in computed_figures(FigureContext.for_store(mali, "MLI", (2001, 2025)))}
+    harm = by_id["mli-civilian-fatalities-by-perpetrator-2001-2025"]
+    assert harm.period == "2012–2022" and harm.label.endswith(", 2012–2022")
+    assert harm.method.endswith("The ACLED events loaded cover 2012–2022 of the period asked for, 2001–2025.")
+    book = _idmc_workbook(tmp_path / "idmc" / "IDMC_GIDD.xlsx", "24/09/2023", 326000)
+    ingest(mali, "idmc", book)  # one row, 2022
+    in_2022 = {f.topic: f for f in computed_figures(FigureContext.for_store(mali, "MLI", (2001, 2022)))}
+    assert in_2022["idps_by_year"].value == 326000.0 and in_2022["idps_by_year"].item == "2022"
+    up_to_2021 = {f.topic: f for f in computed_figures(FigureContext.for_store(mali, "MLI", (2001, 2021)))}
+    assert up_to_2021["mli-conflict-idps-by-year"].unavailable  # no IDMC year inside the period
+    milex = [f for f in computed_figures(FigureContext.for_store(mali, "MLI", (2001, 2021))) if "milex" in f.id]
+    assert all(f.unavailable for f in milex)  # none loaded: said so, never a period of no data
+
+
+@pytest.mark.shared_data
+def test_key_figures_give_one_number_per_concept(shared_data: Path, mali: duckdb.DuckDBPyConnection) -> None:
+    """The computed trainees with the report years they rest on, the published 'about 10,000' only beside it."""
+    ingest(mali, "fmtr", shared_data / "fmtr" / "FY2015_Africa.pdf")
+    sheet = build_factsheet(mali, "MLI")
+    key = sheet.sections[0]
+    text = render(sheet, "md").decode("utf-8").split("## Key figures", 1)[1].split("\n## ", 1)[0]
+    trained = [line for line in text.splitlines() if "trained" in line]
+    assert len(trained) == 1, trained
+    assert trained[0].startswith(
+        "- Personnel trained by the U.S., by program, in the 1 FMTR report year loaded, FY2015: "
+    )
+    assert "— published: about 10,000 for 2001–2021; the difference is the 20 report years not loaded" in trained[0]
+    assert not any(f.topic == "trainees_total" for f in key.published)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from partnerwatch.figures.common import unavailable
 from partnerwatch.figures.context import FigureContext
+from partnerwatch.figures.coverage import span_text
 from partnerwatch.figures.model import Figure
 
 
@@ -17,10 +18,11 @@ def idp_stock_by_year(ctx: FigureContext) -> Figure:
         & (t.cause == "conflict")
         & t.value.notnull()
         & t.round.isnull()
+        & t.year.between(*ctx.period)
     )
     if not ctx.has_rows(rows):
         return unavailable(
-            fig_id, "displacement", label, "persons", "", "no IDMC displacement data loaded for this country"
+            fig_id, "displacement", label, "persons", "", "no IDMC displacement data loaded for this country and period"
         )
     table = tuple({"year": int(r["year"]), "idps": int(r["value"])} for r in ctx.rows(rows.order_by("year")))
     return Figure(
@@ -28,10 +30,10 @@ def idp_stock_by_year(ctx: FigureContext) -> Figure:
         topic="idps_by_year",
         label=label,
         unit="persons",
-        period=f"{table[0]['year']}-{table[-1]['year']}",
+        period=span_text([int(str(r["year"])) for r in table]),
         value=float(str(table[-1]["idps"])),
         item=str(table[-1]["year"]),
-        method="IDMC's published (rounded) conflict stock figure per year; value is the latest year.",
+        method="IDMC's published (rounded) conflict stock figure per year within the period; value is the latest year.",
         sources=ctx.sources(rows),
         rows=table,
         family="displacement",
@@ -43,7 +45,9 @@ def dtm_rounds(ctx: FigureContext) -> Figure:
     fig_id = f"{ctx.iso3.lower()}-dtm-idps-by-round"
     label = "Internally displaced people counted by IOM DTM, by assessment"
     t = ctx.table("displacement")
-    rows = t.filter((t.country_iso3 == ctx.iso3) & (t.measure == "idps") & t.date.notnull())
+    rows = t.filter(
+        (t.country_iso3 == ctx.iso3) & (t.measure == "idps") & t.date.notnull() & t.year.between(*ctx.period)
+    )
     if not ctx.has_rows(rows):
         return unavailable(
             fig_id, "displacement", label, "persons", "", "no IOM DTM assessments loaded for this country"

@@ -15,6 +15,7 @@ from ibis.expr.types import Table
 
 from partnerwatch.figures.common import unavailable
 from partnerwatch.figures.context import FigureContext
+from partnerwatch.figures.coverage import shorter_note, span_text, years_in
 from partnerwatch.figures.model import Figure
 
 FAMILY = "civilian_harm"
@@ -28,14 +29,23 @@ def _civilian(ctx: FigureContext, source: str = "acled") -> Table:
     )
 
 
+def _covered(ctx: FigureContext) -> str:
+    """The years of the ACLED events loaded for the country, within the period asked for ("2001–2020")."""
+    t = ctx.table("harm_events")
+    loaded = t.filter((t.country_iso3 == ctx.iso3) & (t.source == "acled") & t.year.between(*ctx.period))
+    return span_text(years_in(ctx, loaded, "year"))
+
+
 def civilian_fatalities_by_perpetrator(ctx: FigureContext) -> Figure:
     fig_id = f"{ctx.iso3.lower()}-civilian-fatalities-by-perpetrator-{ctx.span}"
-    label = f"Fatalities in civilian-targeting events, by perpetrator and year, {ctx.span}"
     rows = _civilian(ctx)
     if not ctx.has_rows(rows):
+        label = f"Fatalities in civilian-targeting events, by perpetrator and year, {ctx.span}"
         return unavailable(
             fig_id, FAMILY, label, "persons", ctx.span, "no ACLED events loaded for this country and period"
         )
+    covered = _covered(ctx)
+    label = f"Fatalities in civilian-targeting events, by perpetrator and year, {covered}"
     grouped = (
         rows.group_by(["year", "perpetrator_class"])
         .aggregate(events=rows.count(), fatalities=rows.fatalities.sum())
@@ -55,9 +65,9 @@ def civilian_fatalities_by_perpetrator(ctx: FigureContext) -> Figure:
         topic="civilian_fatalities_by_perpetrator",
         label=label,
         unit="persons",
-        period=ctx.span,
+        period=covered,
         method="ACLED civilian-targeting events (read or derived as ACLED defines it): events and reported fatalities"
-        " by year and by the class of actor 1.",
+        " by year and by the class of actor 1." + shorter_note(ctx, covered, "ACLED events loaded"),
         sources=ctx.sources(rows),
         rows=table,
         family=FAMILY,
@@ -67,12 +77,14 @@ def civilian_fatalities_by_perpetrator(ctx: FigureContext) -> Figure:
 
 def state_and_allies_fatalities(ctx: FigureContext) -> Figure:
     fig_id = f"{ctx.iso3.lower()}-state-and-allies-civilian-fatalities-{ctx.span}"
-    label = f"Civilians killed in events by state forces and their allies, {ctx.span}"
     rows = _civilian(ctx)
     if not ctx.has_rows(rows):
+        label = f"Civilians killed in events by state forces and their allies, {ctx.span}"
         return unavailable(
             fig_id, FAMILY, label, "persons", ctx.span, "no ACLED events loaded for this country and period"
         )
+    covered = _covered(ctx)
+    label = f"Civilians killed in events by state forces and their allies, {covered}"
     allied = rows.perpetrator_class.isin(STATE_AND_ALLIES)
     for cls in STATE_AND_ALLIES:
         allied = allied | rows.assoc_actor_1_classes.fill_null("").contains(cls)
@@ -83,11 +95,12 @@ def state_and_allies_fatalities(ctx: FigureContext) -> Figure:
         topic="state_and_allies_civilian_fatalities",
         label=label,
         unit="persons",
-        period=ctx.span,
+        period=covered,
         value=float(total["fatalities"] or 0),
         item=f"{int(total['events'])} events",
         method="Reported fatalities of ACLED civilian-targeting events whose actor 1, or one of its associates, is the"
-        " country's state forces, a pro-government militia or a private military company.",
+        " country's state forces, a pro-government militia or a private military company."
+        + shorter_note(ctx, covered, "ACLED events loaded"),
         sources=ctx.sources(rows),
         family=FAMILY,
     )
@@ -128,12 +141,14 @@ def latest_quarter_vs_previous_year(ctx: FigureContext) -> Figure:
 
 def deadliest_events(ctx: FigureContext, limit: int = 5) -> Figure:
     fig_id = f"{ctx.iso3.lower()}-deadliest-civilian-events-{ctx.span}"
-    label = f"Deadliest civilian-targeting events, {ctx.span}"
     rows = _civilian(ctx)
     if not ctx.has_rows(rows):
+        label = f"Deadliest civilian-targeting events, {ctx.span}"
         return unavailable(
             fig_id, FAMILY, label, "persons", ctx.span, "no ACLED events loaded for this country and period"
         )
+    covered = _covered(ctx)
+    label = f"Deadliest civilian-targeting events, {covered}"
     top = rows.order_by([ibis.desc("fatalities"), "event_date"]).limit(limit)
     table = tuple(
         {
@@ -151,8 +166,9 @@ def deadliest_events(ctx: FigureContext, limit: int = 5) -> Figure:
         topic="deadliest_civilian_events",
         label=label,
         unit="persons",
-        period=ctx.span,
-        method=f"The {limit} ACLED civilian-targeting events with the most reported fatalities.",
+        period=covered,
+        method=f"The {limit} ACLED civilian-targeting events with the most reported fatalities."
+        + shorter_note(ctx, covered, "ACLED events loaded"),
         sources=ctx.sources(top),
         rows=table,
         family=FAMILY,

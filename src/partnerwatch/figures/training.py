@@ -6,12 +6,14 @@ import ibis
 
 from partnerwatch.figures.common import unavailable
 from partnerwatch.figures.context import FigureContext
+from partnerwatch.figures.coverage import years_in, years_text
 from partnerwatch.figures.model import Figure
 
 FAMILY = "training"
 METHOD = (
     "Sum of trainees (quantity) in the Foreign Military Training Report rows; programs grouped by funding"
-    " account ({covered}). Years without a loaded report count as no data, not as zero."
+    " account ({covered}). Years without a loaded report count as no data, not as zero; a loaded report with"
+    " no section for the country counts as zero."
 )
 
 
@@ -20,15 +22,31 @@ def _rows(ctx: FigureContext):  # type: ignore[no-untyped-def]
     return t.filter((t.country_iso3 == ctx.iso3) & t.fiscal_year.between(*ctx.period))
 
 
-def _covered(ctx: FigureContext) -> str:
+def report_years(ctx: FigureContext) -> list[int]:
+    """The fiscal years of the FMTR reports loaded, within the period asked for (any region)."""
     t = ctx.table("training_totals")
-    years = sorted({int(r["fiscal_year"]) for r in ctx.rows(t.select("fiscal_year").distinct()) if r["fiscal_year"]})
-    return "reports loaded: " + (", ".join(f"FY{y}" for y in years) if years else "none")
+    return [
+        y
+        for y in years_in(ctx, t.filter(t.fiscal_year.notnull()), "fiscal_year")
+        if ctx.period[0] <= y <= ctx.period[1]
+    ]
+
+
+def reports_text(ctx: FigureContext) -> str:
+    """ "the 12 FMTR report years loaded, FY2007–FY2016 and FY2019–FY2020" """
+    years = report_years(ctx)
+    if not years:
+        return "no FMTR report loaded"
+    return f"the {len(years)} FMTR report year{'s' if len(years) > 1 else ''} loaded, {years_text(years, 'FY')}"
+
+
+def _covered(ctx: FigureContext) -> str:
+    return f"reports loaded: {years_text(report_years(ctx), 'FY') or 'none'}"
 
 
 def trainees_by_account(ctx: FigureContext) -> Figure:
     fig_id = f"{ctx.iso3.lower()}-trainees-by-program-{ctx.span}"
-    label = f"Personnel trained by the U.S., by program, {ctx.span}"
+    label = f"Personnel trained by the U.S., by program, in {reports_text(ctx)}"
     rows = _rows(ctx)
     if not ctx.has_rows(rows):
         return unavailable(fig_id, FAMILY, label, "persons", ctx.span, "no FMTR training rows loaded for this country")
@@ -48,7 +66,7 @@ def trainees_by_account(ctx: FigureContext) -> Figure:
         topic="trainees_by_program",
         label=label,
         unit="persons",
-        period=ctx.span,
+        period=years_text(report_years(ctx), "FY"),
         method=METHOD.format(covered=_covered(ctx)),
         sources=ctx.sources(rows),
         rows=table,
@@ -60,7 +78,7 @@ def trainees_by_account(ctx: FigureContext) -> Figure:
 
 def trainees_by_year(ctx: FigureContext) -> Figure:
     fig_id = f"{ctx.iso3.lower()}-trainees-by-year-{ctx.span}"
-    label = f"Personnel trained by the U.S., by fiscal year and program, {ctx.span}"
+    label = f"Personnel trained by the U.S., by fiscal year and program, in {reports_text(ctx)}"
     rows = _rows(ctx)
     if not ctx.has_rows(rows):
         return unavailable(fig_id, FAMILY, label, "persons", ctx.span, "no FMTR training rows loaded for this country")
@@ -75,12 +93,18 @@ def trainees_by_year(ctx: FigureContext) -> Figure:
         {"fiscal_year": int(r["fiscal_year"]), "program": r["program_account"], "trainees": int(r["trainees"] or 0)}
         for r in ctx.rows(grouped)
     )
+    # A loaded report with no section for the country is a year of no trainees, not a gap (FY2013 for Mali).
+    present = {int(str(r["fiscal_year"])) for r in table}
+    table += tuple(
+        {"fiscal_year": y, "program": "(none)", "trainees": 0} for y in report_years(ctx) if y not in present
+    )
+    table = tuple(sorted(table, key=lambda r: (int(str(r["fiscal_year"])), str(r["program"]))))
     return Figure(
         id=fig_id,
         topic="trainees_by_year",
         label=label,
         unit="persons",
-        period=ctx.span,
+        period=years_text(report_years(ctx), "FY"),
         method=METHOD.format(covered=_covered(ctx)),
         sources=ctx.sources(rows),
         rows=table,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+from partnerwatch.figures.coverage import years_text
 from partnerwatch.figures.model import Figure, SourceRef
 from partnerwatch.figures.published import Record
 from partnerwatch.publish.factsheet import TABLE_TITLES, TABLE_TOPICS, Section, cite
@@ -126,6 +128,51 @@ def figure_line(figure: Figure) -> str:
     elif period and period not in text:
         text += f" ({period})"
     return text
+
+
+def value_lines(section: Section) -> list[tuple[str, tuple[SourceRef, ...]]]:
+    """The section's single values as lines (text, sources), in every format the same.
+
+    In the key figures a computed figure and the published figure of the same
+    concept are one line: the computed value with what it covers, the
+    published one as a reconciliation ("published: about 10,000 for 2001–2021").
+    """
+    lines = []
+    for figure in single_values(section):
+        beside = section.published_beside.get(figure.id)
+        text = figure_line(figure)
+        sources = figure.sources
+        if beside is not None:
+            value = format_value(beside.value, beside.unit, beside.qualifier)
+            period = re.sub(r"(\d{4})-(\d{4})", r"\1–\2", format_period(beside.period))
+            text += f" — published: {value}{f' for {period}' if period else ''}{_why_apart(figure, beside)}"
+            sources = tuple(dict.fromkeys((*figure.sources, *beside.sources)))
+        lines.append((text, sources))
+    return lines
+
+
+def period_years(text: str) -> set[int]:
+    """The years a period names: "2001-2021", "FY2007–FY2016 and FY2019–FY2020", "2021-09" -> {2021}."""
+    years: set[int] = set()
+    for match in re.finditer(r"(?:FY)?(\d{4})(?:\s*[-–]\s*(?:FY)?(\d{4})(?!-\d))?", text):
+        first = int(match.group(1))
+        last = int(match.group(2)) if match.group(2) else first
+        years.update(range(first, last + 1))
+    return years
+
+
+def _why_apart(computed: Figure, published: Figure) -> str:
+    """Why the two numbers differ, when their periods do: what one covers and the other does not."""
+    mine = period_years(computed.item if computed.item and computed.item[:4].isdigit() else computed.period)
+    theirs = period_years(published.period)
+    if not mine or not theirs or mine == theirs:
+        return ""
+    missing = sorted(theirs - mine)
+    if computed.topic.startswith("trainees") and missing:
+        return f"; the difference is the {len(missing)} report year{'s' if len(missing) > 1 else ''} not loaded"
+    if missing and not (mine - theirs):
+        return f"; it also covers {years_text(missing)}"
+    return f"; the computed figure is for {years_text(sorted(mine))}"
 
 
 def single_values(section: Section) -> list[Figure]:

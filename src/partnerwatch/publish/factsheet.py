@@ -134,6 +134,9 @@ KEY_PUBLISHED = (
     "trainees_total",
     "civilian_fatalities",
 )
+# One number per concept in the key figures: a computed topic and the published one about the same thing,
+# shown in the computed line as a reconciliation rather than as a second key figure.
+KEY_PAIRS = {"trainees_by_program": "trainees_total", "milex_peak": "milex_peak", "idps_by_year": "idps"}
 # Detail topics whose rows should add up to a published total: (detail, total).
 SUM_CHECKS = (
     ("security_assistance_by_program", "security_assistance_total"),
@@ -163,6 +166,8 @@ class Section:
     sentences: list[Sentence] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
     record_kind: str = ""
+    published_beside: dict[str, Figure] = field(default_factory=dict)
+    """Computed figure id -> the published figure of the same concept, shown in its line (key figures)."""
 
     @property
     def figures(self) -> list[Figure]:
@@ -240,6 +245,11 @@ def build_factsheet(con: Connection, iso3: str, period: tuple[int, int] = DEFAUL
     key = sections[0]
     key.computed = [f for t in KEY_COMPUTED for f in by_computed.get(t, [])[:1] if not f.unavailable]
     key.published = [f for t in KEY_PUBLISHED for f in by_published.get(t, [])[:1] if f.value is not None]
+    for figure in key.computed:
+        beside = next((f for f in by_published.get(KEY_PAIRS.get(figure.topic, ""), []) if f.value is not None), None)
+        if beside is not None:
+            key.published_beside[figure.id] = beside
+            key.published = [f for f in key.published if f.id != beside.id]
     _narrate(sections, by_computed, crosswalk().name(iso3))
 
     harm = _section(sections, "Civilian harm")

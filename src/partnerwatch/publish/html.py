@@ -15,12 +15,11 @@ from partnerwatch.publish.charts import Chart, chart_for
 from partnerwatch.publish.content import (
     Notes,
     computed_tables,
-    figure_line,
     figure_table,
     published_tables,
     record_line,
     records_by_group,
-    single_values,
+    value_lines,
 )
 from partnerwatch.publish.factsheet import Factsheet, Section, cite
 
@@ -44,7 +43,7 @@ class Block:
 def blocks_for(section: Section, notes: Notes, charts: dict[str, Chart]) -> list[Block]:
     """The blocks of a section in reading order (shared by the HTML and DOCX renderers)."""
     blocks = [Block("sentence", s.text, notes.numbers(s.sources)) for s in section.sentences]
-    lines = [Block("line", figure_line(f), notes.numbers(f.sources)) for f in single_values(section)]
+    lines = [Block("line", text, notes.numbers(sources)) for text, sources in value_lines(section)]
     if lines:
         blocks.append(Block("lines", items=[(b.text, b.notes) for b in lines]))
     for figure in computed_tables(section):

@@ -6,12 +6,11 @@ from partnerwatch.figures.model import Figure
 from partnerwatch.publish.content import (
     Notes,
     computed_tables,
-    figure_line,
     figure_table,
     published_tables,
     record_line,
     records_by_group,
-    single_values,
+    value_lines,
 )
 from partnerwatch.publish.factsheet import Factsheet, Section
 
@@ -70,7 +69,7 @@ def _section(section: Section, notes: Notes) -> list[str]:
         out.append(sentence.text + _marks(notes.numbers(sentence.sources)))
     if section.sentences:
         out.append("")
-    lines = [f"- {figure_line(f)}{_marks(notes.numbers(f.sources))}" for f in single_values(section)]
+    lines = [f"- {text}{_marks(notes.numbers(sources))}" for text, sources in value_lines(section)]
     out += lines + ([""] if lines else [])
     for figure in computed_tables(section):
         headers, rows = figure_table(figure)

@@ -1,0 +1,49 @@
+"""What the data cover: a figure's period is the period asked for, cut to the years its data hold.
+
+"2001–2021" over ACLED events that end in 2020 is not honest; "2001–2020"
+is, and the method says that the period asked for was longer. The FMTR is
+one report per fiscal year, and years without a loaded report are not zero
+but unknown, so training figures name the report years they rest on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ibis.expr.types import Table
+
+from partnerwatch.figures.context import FigureContext
+
+
+def years_text(years: Iterable[int], prefix: str = "") -> str:
+    """Years as a reader reads them: runs joined ("FY2007–FY2016 and FY2019–FY2020", "2001–2020", "2012")."""
+    runs: list[tuple[int, int]] = []
+    for year in sorted(set(years)):
+        if runs and year == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], year)
+        else:
+            runs.append((year, year))
+    parts = [f"{prefix}{a}" if a == b else f"{prefix}{a}–{prefix}{b}" for a, b in runs]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def years_in(ctx: FigureContext, rows: Table, column: str) -> list[int]:
+    """The distinct years of ``column`` in ``rows`` (already cut to the period asked for)."""
+    return sorted(int(r[column]) for r in ctx.rows(rows.select(column).distinct()) if r[column] is not None)
+
+
+def span_text(years: list[int], prefix: str = "") -> str:
+    """The first to the last year ("2001–2020"), for data that cover every year between."""
+    if not years:
+        return ""
+    return f"{prefix}{years[0]}" if years[0] == years[-1] else f"{prefix}{years[0]}–{prefix}{years[-1]}"
+
+
+def shorter_note(ctx: FigureContext, covered: str, what: str) -> str:
+    """A sentence for the method when the data cover less than the period asked for, else ''."""
+    asked = f"{ctx.period[0]}–{ctx.period[1]}"
+    if not covered or covered == asked:
+        return ""
+    return f" The {what} cover {covered} of the period asked for, {asked}."
