@@ -111,7 +111,7 @@ def test_real_register_through_the_cli(home: Path, shared_data: Path) -> None:
     exported = run("export", "arms_transfers", "--country", "MLI", "--format", "csv", home=home).stdout
     assert len(list(csv.DictReader(io.StringIO(exported)))) == 102
     sheet = run("factsheet", "MLI", home=home).stdout
-    assert "| 1 | RUS | Russia | 75.00 | 4 |" in sheet
+    assert "| 1 | Russia | 75.00 | 4 |" in sheet
     assert "U.S. rank 9 published, 10 computed" in sheet
 
 

@@ -61,8 +61,18 @@ def test_docx_has_headings_and_real_tables(mali: duckdb.DuckDBPyConnection, tmp_
     assert "Civilian harm" in headings and "Data notes" in headings and "Legal obligations annex" in headings
     texts = [[cell.text for cell in table.rows[0].cells] for table in document.tables]
     assert ["Item", "Value"] in texts  # the published security-assistance table
-    assert ["Rank", "Supplier", "Supplier", "Tiv millions", "Order years"] in texts
+    assert [
+        "Rank",
+        "Supplier",
+        "SIPRI TIV (millions)",
+        "Deliveries (orders × years)",
+    ] in texts  # was "Supplier | Supplier"
     assert len(document.inline_shapes) >= 2  # charts as pictures
+    alt = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
+    assert all(alt) and any(a.startswith("Arms suppliers ranked") for a in alt)  # alt text, not a caption
+    captions = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Caption"]
+    assert "Source: SIPRI Arms Transfers Database.[" in "".join(captions)
+    assert not any("values; the largest is" in c for c in captions)
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm is not installed")
@@ -152,3 +162,46 @@ def test_key_figures_give_one_number_per_concept(shared_data: Path, mali: duckdb
     )
     assert "— published: about 10,000 for 2001–2021; the difference is the 20 report years not loaded" in trained[0]
     assert not any(f.topic == "trainees_total" for f in key.published)
+
+
+def test_charts_speak_words_with_units_and_show_missing_years(mali: duckdb.DuckDBPyConnection) -> None:
+    """Axis titles in words with units, money as $500M, legends in words, every year on a year axis."""
+    import json
+
+    from partnerwatch.publish.charts import chart_spec
+
+    by_id = {f.id: f for f in computed_figures(FigureContext.for_store(mali, "MLI", (2001, 2022)))}
+    harm = chart_spec(by_id["mli-civilian-fatalities-by-perpetrator-2001-2022"])
+    assert harm is not None
+    text = json.dumps(harm)
+    assert '"title": "People killed"' in text and '"title": "Year"' in text
+    values = {str(v["perpetrator"]) for v in harm["data"]["values"]}  # type: ignore[index]
+    assert values <= {
+        "State forces",
+        "Rebel and jihadist groups",
+        "Unidentified",
+        "Pro-government militias",
+        "Civilians",
+    }
+    assert "state_forces" not in text and "rebel_or_jihadist" not in text
+    year_scale = harm["encoding"]["x"]["scale"]["domain"]  # type: ignore[index]
+    assert year_scale == list(range(2012, 2023))  # 2013-2021 have no events: gaps, not a squeezed axis
+    assert harm["encoding"]["color"]["legend"]["labelLimit"] == 0  # type: ignore[index]
+    scale = harm["encoding"]["color"]["scale"]  # type: ignore[index]
+    colours = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert colours["State forces"] == "#0b3c5d"  # the same colour in every chart (style.toml)
+
+
+def test_the_printed_text_has_no_identifiers_or_chart_descriptions(mali: duckdb.DuckDBPyConnection) -> None:
+    html = render(build_factsheet(mali, "MLI", (2001, 2022)), "html").decode("utf-8")
+    body = re.sub(r"<svg.*?</svg>", "", html, flags=re.S)
+    for token in (
+        "rebel_or_jihadist",
+        "state_forces",
+        "amount usd",
+        "tiv millions",
+        'Supplier</th><th scope="col">Supplier',
+    ):
+        assert token not in body, token
+    assert "values; the largest is" not in body  # the text equivalent is the SVG's label, not body text
+    assert "Source: ACLED." in body

@@ -56,7 +56,7 @@ class FigureContext:
                     r["release"] or "",
                 )
         return tuple(
-            SourceRef(i, self._snapshots[i][0], "", self._snapshots[i][1], self._snapshots[i][3])
+            SourceRef(i, self._snapshots[i][0], "", self._snapshots[i][1], self._snapshots[i][3], self._snapshots[i][2])
             for i in ids
             if i in self._snapshots
         )

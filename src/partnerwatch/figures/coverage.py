@@ -8,6 +8,7 @@ but unknown, so training figures name the report years they rest on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from ibis.expr.types import Table
@@ -47,3 +48,13 @@ def shorter_note(ctx: FigureContext, covered: str, what: str) -> str:
     if not covered or covered == asked:
         return ""
     return f" The {what} cover {covered} of the period asked for, {asked}."
+
+
+def period_years(text: str) -> set[int]:
+    """The years a period names: "2001-2021", "FY2007–FY2016 and FY2019–FY2020", "2021-09" -> {2021}."""
+    years: set[int] = set()
+    for match in re.finditer(r"(?:FY)?(\d{4})(?:\s*[-–]\s*(?:FY)?(\d{4})(?!-\d))?", text):
+        first = int(match.group(1))
+        last = int(match.group(2)) if match.group(2) else first
+        years.update(range(first, last + 1))
+    return years

@@ -16,6 +16,8 @@ class SourceRef:
     url: str = ""
     release: str = ""
     """The snapshot's release, also written at the end of ``citation``: notes group a source's releases."""
+    source: str = ""
+    """The registered source the snapshot was read by (``acled``, ``fmtr``): charts name it under them."""
 
 
 @dataclass(frozen=True)

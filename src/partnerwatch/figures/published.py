@@ -39,7 +39,11 @@ def published_facts(ctx: FigureContext) -> list[Figure]:
             qualifier=r["qualifier"] or "",
             period=r["period"] or "",
             method=TRANSCRIBED,
-            sources=(SourceRef(int(r["snapshot_id"]), r["citation"], r["cited_source"] or "", r["url"] or ""),),
+            sources=(
+                SourceRef(
+                    int(r["snapshot_id"]), r["citation"], r["cited_source"] or "", r["url"] or "", source="curated"
+                ),
+            ),
         )
         for r in rows
     ]
@@ -74,6 +78,7 @@ def _records(ctx: FigureContext, table: str, columns: tuple[str, ...], order: tu
             str(data.pop("citation")),
             str(data.pop("cited_source", "") or ""),
             str(data.pop("url", "") or ""),
+            source="curated",
         )
         out.append(Record(data, source))
     return out

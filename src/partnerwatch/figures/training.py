@@ -93,19 +93,18 @@ def trainees_by_year(ctx: FigureContext) -> Figure:
         {"fiscal_year": int(r["fiscal_year"]), "program": r["program_account"], "trainees": int(r["trainees"] or 0)}
         for r in ctx.rows(grouped)
     )
-    # A loaded report with no section for the country is a year of no trainees, not a gap (FY2013 for Mali).
-    present = {int(str(r["fiscal_year"])) for r in table}
-    table += tuple(
-        {"fiscal_year": y, "program": "(none)", "trainees": 0} for y in report_years(ctx) if y not in present
+    years = report_years(ctx)
+    none = [y for y in years if y not in {int(str(r["fiscal_year"])) for r in table}]
+    zero = (
+        f" No personnel in {years_text(none, 'FY')}: the report is loaded and has no section for them." if none else ""
     )
-    table = tuple(sorted(table, key=lambda r: (int(str(r["fiscal_year"])), str(r["program"]))))
     return Figure(
         id=fig_id,
         topic="trainees_by_year",
         label=label,
         unit="persons",
-        period=years_text(report_years(ctx), "FY"),
-        method=METHOD.format(covered=_covered(ctx)),
+        period=years_text(years, "FY"),
+        method=METHOD.format(covered=_covered(ctx)) + zero,
         sources=ctx.sources(rows),
         rows=table,
         family=FAMILY,

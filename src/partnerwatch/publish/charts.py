@@ -1,18 +1,31 @@
 """Charts as inline SVG: Vega-Lite specifications built with Altair, rendered by vl-convert.
 
 Rendering happens in-process (vl-convert bundles its own engine): no browser,
-no network, no external files. Every chart carries an accessible title and a
-text description for screen readers and for the alt text of image formats.
+no network, no external files. The house style (PUBLISHING.md, ``style.toml``)
+is applied here once for every format: the title says what the chart shows,
+axes are titled in words with units, money reads `$500M`, legends are words
+and never cut, missing years stay visible as gaps, each category keeps one
+colour across the document, and a source line goes under each chart. The
+text equivalent is for screen readers and alt text (``aria-label``, SVG
+``<title>``/``<desc>``, DOCX alt text), never printed.
 """
 
 from __future__ import annotations
 
+import html
 import re
+import textwrap
 from dataclasses import dataclass
 
+from partnerwatch.figures.coverage import period_years
 from partnerwatch.figures.model import Figure
+from partnerwatch.publish.style import colours, column_label, is_money, source_name, value_label
 
-WIDTH, HEIGHT = 520, 260
+WIDTH, HEIGHT = 500, 230
+YEARS = ("year", "fiscal_year")
+# Okabe-Ito, for categories style.toml gives no colour: safe for colour blindness and greyscale print.
+PALETTE = ["#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9", "#f0e442", "#000000", "#999999"]
+MONEY_AXIS = "replace(format(datum.value, '$.2~s'), 'G', 'B')"  # $500M, $1.2B (d3's SI prefix G is giga)
 
 
 @dataclass(frozen=True)
@@ -20,15 +33,13 @@ class Chart:
     figure_id: str
     svg: str
     description: str
+    source: str = ""
+    """The line under the chart: "Source: ACLED." """
 
     def png(self, scale: float = 2.0) -> bytes:
         import vl_convert as vlc
 
         return bytes(vlc.svg_to_png(self.svg, scale=scale))
-
-
-def _title(text: str) -> str:
-    return text if len(text) < 90 else text[:87] + "…"
 
 
 def chart_for(figure: Figure) -> Chart | None:
@@ -38,19 +49,34 @@ def chart_for(figure: Figure) -> Chart | None:
         return None
     import vl_convert as vlc
 
-    svg = vlc.vegalite_to_svg(spec)
     description = describe(figure)
-    svg = re.sub(r"<svg ", f'<svg role="img" aria-label="{_attr(description)}" ', svg, count=1)
-    return Chart(figure.id, svg, description)
+    svg = vlc.vegalite_to_svg(spec)
+    label = html.escape(description, quote=True)
+    svg = re.sub(r"<svg ", f'<svg role="img" aria-label="{label}" ', svg, count=1)
+    svg = re.sub(r"(<svg[^>]*>)", rf"\1<title>{html.escape(figure.label)}</title><desc>{label}</desc>", svg, count=1)
+    return Chart(figure.id, svg, description, source_line(figure))
+
+
+def source_line(figure: Figure) -> str:
+    names = list(dict.fromkeys(source_name(s.source) for s in figure.sources if s.source))
+    return f"Source: {'; '.join(names)}." if names else ""
 
 
 def describe(figure: Figure) -> str:
-    """A one-sentence text equivalent of a figure's chart."""
-    spec = figure.chart
-    x, y = spec.get("x", ""), spec.get("y", "")
-    horizontal = spec.get("type", "bar") == "bar" and x not in ("year", "fiscal_year")
+    """A one-sentence text equivalent of a figure's chart: its extent and its largest value."""
+    x, y = figure.chart.get("x", ""), figure.chart.get("y", "")
+    horizontal = figure.chart.get("type", "bar") == "bar" and x not in YEARS
     value, category = (x, y) if horizontal else (y, x)
-    return _describe(figure, value, category)
+    values = [(row.get(category), row.get(value)) for row in figure.rows if isinstance(row.get(value), int | float)]
+    if not values:
+        return figure.label
+    top = max(values, key=lambda pair: float(str(pair[1])))
+    amount = float(str(top[1]))
+    shown = f"${amount / 1e6:,.1f} million" if is_money(value) and amount >= 1e6 else f"{amount:,.0f}"
+    return (
+        f"{figure.label}. {len(values)} values; the largest is {shown} {column_label(value).lower()}"
+        f" ({value_label(category, top[0])})."
+    )
 
 
 def chart_spec(figure: Figure, *, interactive: bool = False) -> dict[str, object] | None:
@@ -63,51 +89,86 @@ def chart_spec(figure: Figure, *, interactive: bool = False) -> dict[str, object
 
     spec = figure.chart
     x, y, color = spec.get("x", ""), spec.get("y", ""), spec.get("color", "")
-    data = alt.Data(  # type: ignore[no-untyped-call]
-        values=[{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()} for row in figure.rows]
-    )
-    base = alt.Chart(data, title=_title(figure.label), width=WIDTH, height=HEIGHT)
     kind = spec.get("type", "bar")
-    horizontal = kind == "bar" and x not in ("year", "fiscal_year")
-    if kind == "line":
-        mark = base.mark_line(point=True)
-    else:
-        mark = base.mark_bar()
+    horizontal = kind == "bar" and x not in YEARS
     quantitative, category = (x, y) if horizontal else (y, x)
-    cat_type = "O" if category in ("year", "fiscal_year") else "N"
-    enc_cat = (
-        alt.X(f"{category}:{cat_type}", title=category.replace("_", " "))
-        if not horizontal
-        else alt.Y(f"{category}:N", sort="-x", title=None)
+    rows = [{k: _plain(value_label(k, v)) for k, v in row.items()} for row in figure.rows]
+    domain: list[int] | None = None
+    if category in YEARS:
+        domain = _all_years(figure, rows, category)
+        if kind == "line":
+            rows += _gaps(rows, category, quantitative, color, domain)  # a missing year breaks the line
+    title = alt.TitleParams(
+        textwrap.wrap(figure.label, 78), anchor="start", fontSize=12, subtitle=_subtitle(figure, quantitative)
     )
-    enc_q = (
-        alt.Y(f"{quantitative}:Q", title=quantitative.replace("_", " "))
-        if not horizontal
-        else alt.X(f"{quantitative}:Q", title=quantitative.replace("_", " "))
+    base = alt.Chart(alt.Data(values=rows), title=title, width=WIDTH, height=HEIGHT)  # type: ignore[no-untyped-call]
+    mark = base.mark_line(point=True, invalid=None) if kind == "line" else base.mark_bar()
+    q_axis = (
+        alt.Axis(title=column_label(quantitative), labelExpr=MONEY_AXIS)
+        if is_money(quantitative)
+        else alt.Axis(title=column_label(quantitative))
     )
-    encodings: dict[str, object] = {"x": enc_cat, "y": enc_q} if not horizontal else {"x": enc_q, "y": enc_cat}
+    c_enc: object
+    if domain is not None:
+        c_enc = alt.X(
+            f"{category}:O",
+            title=column_label(category),
+            scale=alt.Scale(domain=list(domain)),
+            axis=alt.Axis(labelAngle=-45 if len(domain) > 12 else 0),
+        )
+    elif horizontal:
+        c_enc = alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0))
+    else:
+        c_enc = alt.X(f"{category}:N", title=column_label(category))
+    q_enc = (alt.X if horizontal else alt.Y)(f"{quantitative}:Q", axis=q_axis, scale=alt.Scale(zero=True))
+    encodings: dict[str, object] = {"x": q_enc, "y": c_enc} if horizontal else {"x": c_enc, "y": q_enc}
     if color:
-        encodings["color"] = alt.Color(f"{color}:N", title=color.replace("_", " "))
+        present = list(dict.fromkeys(str(r[color]) for r in rows if r.get(color) is not None))
+        fixed = colours(color)
+        spare = iter(c for c in PALETTE if c not in fixed.values())
+        palette = {value: fixed.get(value) or next(spare, "#999999") for value in present}
+        encodings["color"] = alt.Color(
+            f"{color}:N",
+            title=column_label(color),
+            scale=alt.Scale(domain=list(palette), range=list(palette.values())),
+            legend=alt.Legend(orient="bottom", labelLimit=0, columns=3, symbolType="square"),
+        )
     if interactive:
         encodings["tooltip"] = [
-            alt.Tooltip(f"{c}:{'Q' if c == quantitative else 'N'}") for c in (category, quantitative, color) if c
+            alt.Tooltip(f"{c}:{'Q' if c == quantitative else 'N'}", title=column_label(c))
+            for c in (category, quantitative, color)
+            if c
         ]
     chart = mark.encode(**encodings).configure(font="DejaVu Sans").configure_view(stroke=None)
     result: dict[str, object] = json.loads(chart.to_json())
     return result
 
 
-def _describe(figure: Figure, value: str, category: str) -> str:
-    """A one-sentence text equivalent of the chart: extent and largest value."""
-    values = [(row.get(category), row.get(value)) for row in figure.rows if isinstance(row.get(value), int | float)]
-    if not values:
-        return figure.label
-    top = max(values, key=lambda pair: float(str(pair[1])))
-    return (
-        f"{figure.label}: {len(values)} values; the largest is {float(str(top[1])):,.0f}"
-        f" ({str(top[0]).replace('_', ' ')})."
-    )
+def _subtitle(figure: Figure, quantitative: str) -> str:
+    return f"{column_label(quantitative)}; {figure.period}" if figure.period else column_label(quantitative)
 
 
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+def _all_years(figure: Figure, rows: list[dict[str, object]], column: str) -> list[int]:
+    """Every year from the first to the last of the figure's period, so a year without data is a visible gap."""
+    years = {int(str(r[column])) for r in rows if r.get(column) is not None}
+    named = period_years(figure.period)
+    first, last = min(years | named), max(years | named)
+    return list(range(first, last + 1))
+
+
+def _gaps(
+    rows: list[dict[str, object]], category: str, quantitative: str, color: str, domain: list[int]
+) -> list[dict[str, object]]:
+    """A row with no value for each missing year of each series: Vega-Lite breaks the line there."""
+    series = {r.get(color) for r in rows} if color else {None}
+    have = {(r.get(color) if color else None, int(str(r[category]))) for r in rows}
+    return [
+        {category: year, quantitative: None, **({color: name} if color else {})}
+        for name in series
+        for year in domain
+        if (name, year) not in have
+    ]
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if hasattr(value, "isoformat") else value

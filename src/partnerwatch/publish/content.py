@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from partnerwatch.figures.coverage import years_text
+from partnerwatch.figures.coverage import period_years, years_text
 from partnerwatch.figures.model import Figure, SourceRef
 from partnerwatch.figures.published import Record
 from partnerwatch.publish.factsheet import TABLE_TITLES, TABLE_TOPICS, Section, cite
 from partnerwatch.publish.format import format_period, format_value
+from partnerwatch.publish.style import column_label, hidden, is_money, value_label
 
 
 class Notes:
@@ -58,7 +59,7 @@ def cell(column: str, value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else ""
     if isinstance(value, float | int):
-        if column.endswith("_usd"):
+        if is_money(column):
             return f"${value:,.0f}"
         if column.endswith("tiv_millions"):
             return f"{value:,.2f}"
@@ -73,7 +74,7 @@ def cell(column: str, value: object) -> str:
 
 
 def header(column: str) -> str:
-    return column.replace("_usd", " (US$)").replace("_iso3", "").replace("_", " ").capitalize()
+    return column_label(column)
 
 
 def computed_tables(section: Section) -> list[Figure]:
@@ -84,9 +85,10 @@ def computed_tables(section: Section) -> list[Figure]:
 
 
 def figure_table(figure: Figure) -> tuple[list[str], list[list[str]]]:
-    """A computed figure's rows as (headers, text rows)."""
-    columns = list(figure.rows[0]) if figure.rows else []
-    return [header(c) for c in columns], [[cell(c, row[c]) for c in columns] for row in figure.rows]
+    """A computed figure's rows as (headers, text rows): columns in words, identifiers in words, codes left out."""
+    columns = [c for c in (figure.rows[0] if figure.rows else []) if not hidden(c)]
+    rows = [[cell(c, value_label(c, row[c])) for c in columns] for row in figure.rows]
+    return [header(c) for c in columns], rows
 
 
 def published_tables(section: Section) -> list[tuple[str, list[Figure], list[str], list[list[str]]]]:
@@ -149,16 +151,6 @@ def value_lines(section: Section) -> list[tuple[str, tuple[SourceRef, ...]]]:
             sources = tuple(dict.fromkeys((*figure.sources, *beside.sources)))
         lines.append((text, sources))
     return lines
-
-
-def period_years(text: str) -> set[int]:
-    """The years a period names: "2001-2021", "FY2007–FY2016 and FY2019–FY2020", "2021-09" -> {2021}."""
-    years: set[int] = set()
-    for match in re.finditer(r"(?:FY)?(\d{4})(?:\s*[-–]\s*(?:FY)?(\d{4})(?!-\d))?", text):
-        first = int(match.group(1))
-        last = int(match.group(2)) if match.group(2) else first
-        years.update(range(first, last + 1))
-    return years
 
 
 def _why_apart(computed: Figure, published: Figure) -> str:

@@ -41,8 +41,11 @@ def render_docx(sheet: Factsheet, charts: dict[str, Chart] | None = None) -> byt
                 for text, marks in block.items:
                     document.add_paragraph(text + _marks(marks), style="List Bullet")
             elif block.kind == "chart" and block.chart is not None:
-                document.add_picture(io.BytesIO(block.chart.png()), width=Inches(6.0))
-                document.add_paragraph(block.chart.description + _marks(block.notes), style="Caption")
+                shape = document.add_picture(io.BytesIO(block.chart.png()), width=Inches(6.0))
+                # The text equivalent is the picture's alt text (docPr descr), for screen readers; not printed.
+                shape._inline.docPr.set("descr", block.chart.description)
+                shape._inline.docPr.set("title", block.text)
+                document.add_paragraph(block.chart.source + _marks(block.notes), style="Caption")
             elif block.kind == "table":
                 document.add_paragraph(block.text + _marks(block.notes), style="Caption")
                 table = document.add_table(rows=1, cols=len(block.headers))
