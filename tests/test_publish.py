@@ -205,3 +205,40 @@ def test_the_printed_text_has_no_identifiers_or_chart_descriptions(mali: duckdb.
         assert token not in body, token
     assert "values; the largest is" not in body  # the text equivalent is the SVG's label, not body text
     assert "Source: ACLED." in body
+
+
+def test_tables_behind_charts_and_long_tables_go_to_an_appendix_the_reader_can_drop(
+    mali: duckdb.DuckDBPyConnection,
+) -> None:
+    sheet = build_factsheet(mali, "MLI", (2001, 2022))
+    full = render(sheet, "html").decode("utf-8")
+    body, appendix = full.split('<h2 id="appendix">Appendix: tables</h2>', 1)
+    assert "The data: table A1 in the appendix." in body
+    assert "Table A1. " in appendix and '<th scope="col">Supplier</th>' in appendix
+    short = render(sheet, "html", appendix=False).decode("utf-8")
+    assert "Appendix: tables" not in short and "in the appendix" not in short
+    live = render(sheet, "md").decode("utf-8")  # Markdown keeps every table in place
+    assert "| Rank | Supplier |" in live
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler is not installed")
+def test_the_mali_body_fits_in_sixteen_pages_with_the_corpus_loaded(
+    shared_data: Path, mali: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    for source, path in (
+        ("sipri-transfers", "sipri/trade-register_2025-03-13.csv"),
+        ("sipri-milex", "sipri/SIPRI-Milex-data-1948-2023.xlsx"),
+        ("foreignassistance", "foreignassistance/us_foreign_aid_country.csv"),
+        ("acled", "acled/mali_hdx_1997-2020.csv"),
+        ("idmc", "idmc/IDMC_Internal_Displacement_Conflict-Violence_Disasters.xlsx"),
+        ("fmtr", "fmtr/FY2015_Africa.pdf"),
+    ):
+        ingest(mali, source, shared_data / path)
+    pdf = tmp_path / "mali.pdf"
+    pdf.write_bytes(render(build_factsheet(mali, "MLI"), "pdf"))
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    notes_page = next(i for i, page in enumerate(pages) if re.search(r"^\s*Data notes\s*$", page, re.M))
+    assert notes_page <= 16, notes_page  # cover, then summary to legal annex in at most 16 pages
+    assert any("Appendix: tables" in page for page in pages[notes_page:])

@@ -443,6 +443,12 @@ def factsheet(
     ] = None,
     all_countries: Annotated[bool, typer.Option("--all", help="Every country with data, and an index page.")] = False,
     period: Annotated[str, typer.Option("--period", help="Years, e.g. 2001-2021.")] = "2001-2021",
+    no_appendix: Annotated[
+        bool,
+        typer.Option(
+            "--no-appendix", help="Leave out the appendix of tables (the data behind the charts, long tables)."
+        ),
+    ] = False,
 ) -> None:
     """Produce a country factsheet from the store, every figure noted to its source."""
     from partnerwatch.publish import FORMATS, render
@@ -453,7 +459,7 @@ def factsheet(
         if out_path is None:
             err.print("missing-value: --all needs --out FOLDER", markup=False)
             raise typer.Exit(2)
-        _all_factsheets(out_path, fmt or "html", years)
+        _all_factsheets(out_path, fmt or "html", years, not no_appendix)
         return
     if iso3 is None:
         err.print("missing-value: give a country (ISO3) or --all", markup=False)
@@ -468,7 +474,7 @@ def factsheet(
         raise typer.Exit(2)
     code = _country(iso3)
     with _reading_store() as con:
-        data = render(build_factsheet(con, code, years), chosen)
+        data = render(build_factsheet(con, code, years), chosen, appendix=not no_appendix)
     if out_path is None:
         sys.stdout.write(data.decode("utf-8"))
     else:
@@ -477,7 +483,7 @@ def factsheet(
         err.print(f"Wrote the {code} factsheet to {out_path}", markup=False)
 
 
-def _all_factsheets(folder: Path, fmt: str, years: tuple[int, int]) -> None:
+def _all_factsheets(folder: Path, fmt: str, years: tuple[int, int], appendix: bool) -> None:
     from partnerwatch.publish import FORMATS, render
     from partnerwatch.publish.factsheet import build_factsheet
     from partnerwatch.publish.series import countries_with_data, render_index
@@ -502,7 +508,7 @@ def _all_factsheets(folder: Path, fmt: str, years: tuple[int, int]) -> None:
             for code in codes:
                 sheet = build_factsheet(con, code, years)
                 path = folder / f"{code.lower()}.{fmt}"
-                path.write_bytes(render(sheet, fmt))
+                path.write_bytes(render(sheet, fmt, appendix=appendix))
                 written.append((code, sheet.country, path.name))
                 progress.advance(task)
     (folder / "index.html").write_text(render_index(written, years), encoding="utf-8")

@@ -11,8 +11,8 @@ if TYPE_CHECKING:  # importing the factsheet pulls in Ibis: not for commands tha
 FORMATS = ("md", "html", "pdf", "docx")
 
 
-def render(sheet: Factsheet, fmt: str, charts: dict[str, Chart] | None = None) -> bytes:
-    """The factsheet in one of ``FORMATS``, as bytes ready to write."""
+def render(sheet: Factsheet, fmt: str, charts: dict[str, Chart] | None = None, *, appendix: bool = True) -> bytes:
+    """The factsheet in one of ``FORMATS``, as bytes ready to write; ``appendix=False`` drops the appendix."""
     if fmt == "md":
         from partnerwatch.publish.markdown import render_markdown
 
@@ -20,13 +20,13 @@ def render(sheet: Factsheet, fmt: str, charts: dict[str, Chart] | None = None) -
     if fmt == "html":
         from partnerwatch.publish.html import render_html
 
-        return render_html(sheet, charts=charts).encode("utf-8")
+        return render_html(sheet, charts=charts, appendix=appendix).encode("utf-8")
     if fmt == "pdf":
         from partnerwatch.publish.pdf import render_pdf
 
-        return render_pdf(sheet, charts)
+        return render_pdf(sheet, charts, appendix)
     if fmt == "docx":
         from partnerwatch.publish.docx import render_docx
 
-        return render_docx(sheet, charts)
+        return render_docx(sheet, charts, appendix)
     raise ValueError(fmt)

@@ -38,10 +38,41 @@ class Block:
     items: list[tuple[str, list[int]]] = field(default_factory=list)
     figure_id: str = ""
     cite: str = ""
+    reference: str = ""
+    """Where the data of a chart or a moved table are: "table A3 in the appendix"."""
 
 
-def blocks_for(section: Section, notes: Notes, charts: dict[str, Chart]) -> list[Block]:
-    """The blocks of a section in reading order (shared by the HTML and DOCX renderers)."""
+LONG_TABLE = 16
+"""Rows beyond which a table leaves the body for the appendix (the seed's longest table has 21)."""
+
+
+class Appendix:
+    """The tables a printed factsheet moves out of its body: behind a chart, or too long to read there.
+
+    The body keeps the chart, or a line saying where the table went; the
+    reader can drop the appendix (``--no-appendix``).
+    """
+
+    def __init__(self, kept: bool = True) -> None:
+        self.blocks: list[Block] = []
+        self.kept = kept
+
+    def take(self, block: Block) -> str:
+        """Number the table A1, A2…, keep it (if the appendix is kept) and say where it is."""
+        label = f"A{len(self.blocks) + 1}"
+        self.blocks.append(Block(**{**block.__dict__, "reference": label}))
+        return f"table {label} in the appendix" if self.kept else ""
+
+
+def blocks_for(
+    section: Section, notes: Notes, charts: dict[str, Chart], appendix: Appendix | None = None
+) -> list[Block]:
+    """The blocks of a section in reading order (shared by the HTML and DOCX renderers).
+
+    With an ``appendix`` (print), a table behind a chart or longer than
+    ``LONG_TABLE`` rows goes there; without one (the live web page) every
+    table stays in place.
+    """
     blocks = [Block("sentence", s.text, notes.numbers(s.sources)) for s in section.sentences]
     lines = [Block("line", text, notes.numbers(sources)) for text, sources in value_lines(section)]
     if lines:
@@ -49,25 +80,35 @@ def blocks_for(section: Section, notes: Notes, charts: dict[str, Chart]) -> list
     for figure in computed_tables(section):
         chart = charts.get(figure.id)
         marks = notes.numbers(figure.sources)
+        headers, rows = figure_table(figure)
+        table = Block(
+            "table",
+            figure.label,
+            marks,
+            headers=headers,
+            rows=rows,
+            method=figure.method,
+            figure_id=figure.id,
+            cite="; ".join(cite(s) for s in figure.sources),
+        )
+        if appendix is not None and (chart is not None or len(rows) > LONG_TABLE):
+            where = appendix.take(table)
+            if chart is not None:
+                blocks.append(Block("chart", figure.label, marks, chart=chart, method=figure.method, reference=where))
+            else:
+                blocks.append(Block("moved", figure.label, marks, reference=where or "left out of this edition"))
+            continue
         if chart is not None:
             blocks.append(Block("chart", figure.label, marks, chart=chart, method=figure.method))
-        headers, rows = figure_table(figure)
-        blocks.append(
-            Block(
-                "table",
-                figure.label,
-                marks,
-                headers=headers,
-                rows=rows,
-                method=figure.method,
-                figure_id=figure.id,
-                cite="; ".join(cite(s) for s in figure.sources),
-            )
-        )
+        blocks.append(table)
     for title, figures, headers, rows in published_tables(section):
-        blocks.append(
-            Block("table", title, notes.numbers([s for f in figures for s in f.sources]), headers=headers, rows=rows)
+        table = Block(
+            "table", title, notes.numbers([s for f in figures for s in f.sources]), headers=headers, rows=rows
         )
+        if appendix is not None and len(rows) > LONG_TABLE:
+            blocks.append(Block("moved", title, table.notes, reference=appendix.take(table) or "left out"))
+            continue
+        blocks.append(table)
     for group, records in records_by_group(section):
         heading = group or ("Documented incidents" if section.record_kind == "incidents" else "")
         blocks.append(
@@ -95,10 +136,13 @@ def _environment() -> jinja2.Environment:
     return jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
 
-def render_html(sheet: Factsheet, *, for_print: bool = False, charts: dict[str, Chart] | None = None) -> str:
+def render_html(
+    sheet: Factsheet, *, for_print: bool = False, charts: dict[str, Chart] | None = None, appendix: bool = True
+) -> str:
     notes = Notes()
     charts = charts if charts is not None else charts_for(sheet)
-    sections = [(s, blocks_for(s, notes, charts)) for s in sheet.sections]
+    moved = Appendix(kept=appendix)
+    sections = [(s, blocks_for(s, notes, charts, moved)) for s in sheet.sections]
     data_notes: list[tuple[str, list[int]]] = [
         (r.sentence(), notes.numbers([x for f in (r.published_figure, r.computed_figure) if f for x in f.sources]))
         for r in sheet.reconciliations
@@ -112,6 +156,7 @@ def render_html(sheet: Factsheet, *, for_print: bool = False, charts: dict[str, 
             sheet=sheet,
             sections=sections,
             data_notes=data_notes,
+            appendix=moved.blocks if appendix else [],
             notes=notes.texts,
             for_print=for_print,
         )
