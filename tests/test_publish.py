@@ -242,3 +242,25 @@ def test_the_mali_body_fits_in_sixteen_pages_with_the_corpus_loaded(
     notes_page = next(i for i, page in enumerate(pages) if re.search(r"^\s*Data notes\s*$", page, re.M))
     assert notes_page <= 16, notes_page  # cover, then summary to legal annex in at most 16 pages
     assert any("Appendix: tables" in page for page in pages[notes_page:])
+
+
+def test_a_year_without_data_breaks_a_line_instead_of_dropping_to_zero() -> None:
+    from partnerwatch.figures.model import Figure
+    from partnerwatch.publish.charts import chart_spec
+
+    figure = Figure(
+        id="x",
+        topic="milex_share_of_government_spending",
+        label="Military expenditure as a share of government spending, 2001–2004",
+        unit="percent",
+        period="2001–2004",
+        method="",
+        sources=(),
+        rows=({"year": 2001, "percent": 7.4}, {"year": 2002, "percent": 5.2}, {"year": 2004, "percent": 5.3}),
+        chart={"type": "line", "x": "year", "y": "percent"},
+    )
+    spec = chart_spec(figure)
+    assert spec is not None
+    assert spec["mark"]["invalid"] == "break-paths-show-domains"  # type: ignore[index]
+    assert {"year": 2003, "percent": None} in spec["data"]["values"]  # type: ignore[index]
+    assert spec["encoding"]["x"]["scale"]["domain"] == [2001, 2002, 2003, 2004]  # type: ignore[index]

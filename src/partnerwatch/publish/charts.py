@@ -102,7 +102,7 @@ def chart_spec(figure: Figure, *, interactive: bool = False) -> dict[str, object
         textwrap.wrap(figure.label, 78), anchor="start", fontSize=12, subtitle=_subtitle(figure, quantitative)
     )
     base = alt.Chart(alt.Data(values=rows), title=title, width=WIDTH, height=HEIGHT)  # type: ignore[no-untyped-call]
-    mark = base.mark_line(point=True, invalid=None) if kind == "line" else base.mark_bar()
+    mark = base.mark_line(point=True, invalid="break-paths-show-domains") if kind == "line" else base.mark_bar()
     q_axis = (
         alt.Axis(title=column_label(quantitative), labelExpr=MONEY_AXIS)
         if is_money(quantitative)
