@@ -33,7 +33,7 @@ def check_input(path: Path, *, folders: bool = False) -> None:
     """Refuse what is not a regular file (or a folder, where the source reads folders) before reading it."""
     shown = str(path) or "''"
     try:
-        info = path.stat()
+        path.stat()
     except FileNotFoundError:
         raise PartnerWatchError.single("file-not-found", "no such file or folder", file=shown) from None
     except OSError as exc:
@@ -48,7 +48,7 @@ def check_input(path: Path, *, folders: bool = False) -> None:
             "not a regular file (a device, pipe or socket): refused, since reading it might never end",
             file=shown,
         )
-    if not os.access(path, os.R_OK) or info.st_size < 0:
+    if not os.access(path, os.R_OK):
         raise PartnerWatchError.single("file-not-found", "cannot read it (permission denied)", file=shown)
 
 

@@ -16,15 +16,20 @@ from ibis.expr.types import Table
 from partnerwatch.figures.context import FigureContext
 
 
+def runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """Consecutive numbers as (first, last) runs: [2007, 2008, 2010] -> [(2007, 2008), (2010, 2010)]."""
+    found: list[tuple[int, int]] = []
+    for number in sorted(set(numbers)):
+        if found and number == found[-1][1] + 1:
+            found[-1] = (found[-1][0], number)
+        else:
+            found.append((number, number))
+    return found
+
+
 def years_text(years: Iterable[int], prefix: str = "") -> str:
     """Years as a reader reads them: runs joined ("FY2007–FY2016 and FY2019–FY2020", "2001–2020", "2012")."""
-    runs: list[tuple[int, int]] = []
-    for year in sorted(set(years)):
-        if runs and year == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], year)
-        else:
-            runs.append((year, year))
-    parts = [f"{prefix}{a}" if a == b else f"{prefix}{a}–{prefix}{b}" for a, b in runs]
+    parts = [f"{prefix}{a}" if a == b else f"{prefix}{a}–{prefix}{b}" for a, b in runs(years)]
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]

@@ -16,6 +16,7 @@ from datetime import date
 from partnerwatch.countries import crosswalk
 from partnerwatch.figures.catalog import computed_figures
 from partnerwatch.figures.context import DEFAULT_PERIOD, FigureContext
+from partnerwatch.figures.coverage import runs
 from partnerwatch.figures.model import Figure, SourceRef
 from partnerwatch.figures.published import (
     Record,
@@ -286,15 +287,7 @@ def build_factsheet(con: Connection, iso3: str, period: tuple[int, int] = DEFAUL
 
 def _ranges(ids: list[int]) -> str:
     """[19, 20, 21, 23] -> '19-21, 23'."""
-    parts: list[str] = []
-    for sid in sorted(ids):
-        if parts and "-" not in parts[-1].split(", ")[-1] and int(parts[-1]) == sid - 1:
-            parts[-1] = f"{parts[-1]}-{sid}"
-        elif parts and "-" in parts[-1] and int(parts[-1].split("-")[1]) == sid - 1:
-            parts[-1] = f"{parts[-1].split('-')[0]}-{sid}"
-        else:
-            parts.append(str(sid))
-    return ", ".join(parts)
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs(ids))
 
 
 def _all_sources(sections: list[Section], *figures: list[Figure]) -> list[SourceRef]:

@@ -6,7 +6,7 @@ fonts, no external images; charts are inline SVG with an accessible label.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 
 import jinja2
@@ -60,7 +60,7 @@ class Appendix:
     def take(self, block: Block) -> str:
         """Number the table A1, A2…, keep it (if the appendix is kept) and say where it is."""
         label = f"A{len(self.blocks) + 1}"
-        self.blocks.append(Block(**{**block.__dict__, "reference": label}))
+        self.blocks.append(replace(block, reference=label))
         return f"table {label} in the appendix" if self.kept else ""
 
 

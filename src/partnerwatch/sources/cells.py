@@ -64,10 +64,7 @@ def decode(data: bytes, encoding: str, file: str) -> tuple[str, list[str]]:
     marks = text.count("\ufeff")
     if marks:  # files joined end to end carry the second file's byte-order mark inside a value
         text = text.replace("\ufeff", "")
-        warnings.append(
-            f"{file}: {marks:,} byte-order mark(s) (U+FEFF) inside the text were removed: the file looks like"
-            " several files joined end to end"
-        )
+        warnings.append(marks_removed(file, marks))
     control = _C0.search(text)
     if control is not None:
         line = text.count("\n", 0, control.start()) + 1
@@ -112,6 +109,14 @@ def duplicate_keys(keyed: Iterable[tuple[int, str]], file: str, field: str) -> l
         else:
             first[key] = line
     return found
+
+
+def marks_removed(file: str, count: int) -> str:
+    """The warning for byte-order marks removed from inside a file's text (every reader says it alike)."""
+    return (
+        f"{file}: {count:,} byte-order mark(s) (U+FEFF) inside the text were removed: the file looks like"
+        " several files joined end to end"
+    )
 
 
 def duplicate_columns(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from partnerwatch.errors import DataError, PartnerWatchError
+from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
 from partnerwatch.sources.foreignassistance.complete import REQUIRED, clean_text, transform_block
 from partnerwatch.sources.tabular import json_record
@@ -85,5 +86,5 @@ def parse_api_download(path: Path, progress: ProgressCallback | None = None) -> 
         tables={"assistance": table},
         scope=f"api:{','.join(countries)}",
         notes="data-API download",
-        warnings=[f"{file}: {marks:,} byte-order mark(s) (U+FEFF) inside values were removed"] if marks else [],
+        warnings=[cells.marks_removed(file, marks)] if marks else [],
     )

@@ -123,10 +123,7 @@ def _batches(path: Path, progress: ProgressCallback | None, warnings: list[str])
     if first == 1:
         raise PartnerWatchError.single("empty-file", "the file has a header but no records", file=path.name)
     if marks:
-        warnings.append(
-            f"{path.name}: {marks:,} byte-order mark(s) (U+FEFF) inside values were removed: the file looks like"
-            " several files joined end to end"
-        )
+        warnings.append(cells.marks_removed(path.name, marks))
 
 
 def _unreadable(path: Path, first: int, exc: Exception) -> PartnerWatchError:
