@@ -40,7 +40,7 @@ def test_init_creates_the_store_and_loads_the_curated_dataset(home: Path) -> Non
     result = run("init", home=home)
     assert result.returncode == 0, result.stderr
     assert (home / "partnerwatch.duckdb").is_file()
-    assert "loaded 221 rows" in result.stdout
+    assert "loaded 239 rows" in result.stdout
     again = run("init", home=home)
     assert "already loaded" in again.stdout
 
@@ -85,7 +85,7 @@ def test_factsheet_markdown_for_mali(home: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# U.S. Security Partnership and the Protection of Civilians: Mali")
-    assert "U.S. peace and security assistance to Mali: $16.56 million (2020)[^" in text
+    assert "$16.6 million in peace and security assistance.[^" in text  # the narrative, its number live
     assert "| Section 333 Building Partner Capacity | $8,545,000 |" in text
     assert "| Peacekeeping Operations | 3,908 |" in text
     assert "Moura, Mopti region" in text
@@ -100,7 +100,11 @@ def test_factsheet_for_a_country_without_data_says_so(home: Path) -> None:
     result = run("factsheet", "NER", "--format", "md", home=home)
     assert result.returncode == 0
     assert "No data is loaded for this country yet." in result.stdout
-    assert "## Civilian harm\n\nNo data loaded for this section." in result.stdout
+    # Each section says in one plain sentence what is missing, instead of a heading over nothing.
+    assert (
+        "## Civilian harm\n\nCivilian harm by perpetrator cannot be computed for Niger from the loaded data:"
+        " no ACLED events loaded for this country and period." in result.stdout
+    )
 
 
 @pytest.mark.shared_data

@@ -16,10 +16,16 @@ def test_bundled_mali_dataset_loads_with_citations(store: duckdb.DuckDBPyConnect
     (result,) = load_bundled(store)
     counts = {
         t: store.execute(f"SELECT count(*) FROM {t}").fetchone()
-        for t in ("facts", "incidents", "timeline", "legal_instruments")
+        for t in ("facts", "incidents", "timeline", "legal_instruments", "narratives")
     }
-    assert counts == {"facts": (138,), "incidents": (11,), "timeline": (26,), "legal_instruments": (46,)}
-    assert result.rows == 221
+    assert counts == {
+        "facts": (138,),
+        "incidents": (11,),
+        "timeline": (26,),
+        "legal_instruments": (46,),
+        "narratives": (18,),
+    }
+    assert result.rows == 239
     value = store.execute(
         "SELECT value, unit, period, cited_source, citation FROM facts WHERE fact_id = 'mli-aid-2020-peace-security'"
     ).fetchone()

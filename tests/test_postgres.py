@@ -40,7 +40,7 @@ def _count(url: str, sql: str) -> int:
 def test_every_command_uses_postgresql(postgres_url: str, home: Path, tmp_path: Path) -> None:
     init = run("init", home=home, db=postgres_url)
     assert init.returncode == 0, init.stderr
-    assert f"schema version {MIGRATIONS[-1].version}" in init.stdout and "loaded 221 rows" in init.stdout
+    assert f"schema version {MIGRATIONS[-1].version}" in init.stdout and "loaded 239 rows" in init.stdout
     secret = urlsplit(postgres_url).password
     assert secret and f":{secret}@" not in init.stdout + init.stderr and ":***@" in init.stdout
     loaded = run("ingest", "acled", str(DATA / "acled" / "current_export.csv"), home=home, db=postgres_url)

@@ -173,13 +173,13 @@ def test_home_lists_current_states_by_name_apart_from_former_ones_with_their_yea
     states, others = html.split('id="other-places"', 1)
     assert ">Mali</a>" in states and "South Yemen" not in states
     assert ">South Yemen</a>" in others  # from the ForeignAssistance.gov summary: a former state
-    assert '$284.47 million <span class="muted">(FY2012)</span>' in states
+    assert '$284 million <span class="muted">(FY2012)</span>' in states
 
 
 def test_compare_shows_computed_figures_with_their_years(client: TestClient) -> None:
     """Figures used to be indexed by topic, so the last published row ('8' trainees) overwrote the computed total."""
     html = client.get("/compare", params={"c": ["MLI", "YMD"]}).text
     assert "U.S. aid obligated, latest fiscal year with data" in html
-    assert '$284.47 million <span class="muted">(FY2012)</span>' in html
+    assert '$284 million <span class="muted">(FY2012)</span>' in html
     assert " rows<" not in html and "us aid by year" not in html
     assert "Personnel trained" not in html  # no FMTR loaded: the row is left out, not filled from the curated table

@@ -474,7 +474,10 @@ def factsheet(
         raise typer.Exit(2)
     code = _country(iso3)
     with _reading_store() as con:
-        data = render(build_factsheet(con, code, years), chosen, appendix=not no_appendix)
+        sheet = build_factsheet(con, code, years)
+        data = render(sheet, chosen, appendix=not no_appendix)
+    for warning in sheet.warnings:
+        err.print(f"warning: {warning}", markup=False)
     if out_path is None:
         sys.stdout.write(data.decode("utf-8"))
     else:

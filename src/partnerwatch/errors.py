@@ -38,6 +38,7 @@ ERROR_CODES: dict[str, str] = {
     "write-error": "an output file or folder could not be written (permissions, disk full)",
     "duplicate-column": "a header names the same column twice, so which one holds the data cannot be told",
     "not-a-country": "a place the crosswalk knows, but not of the kind this source can hold (World among events)",
+    "unknown-figure": "a narrative refers to a figure id or topic that no figure of the country has",
     "older-release": "the file is an older release than the one the store holds of the same data",
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from partnerwatch.figures import arms, assistance, displacement, harm, legal, milex, partnership, training
 from partnerwatch.figures.context import FigureContext
@@ -39,5 +40,28 @@ FAMILIES: tuple[tuple[str, tuple[Callable[[FigureContext], Figure], ...]], ...] 
 )
 
 
+# The topic of each function's figure, which a figure that cannot be computed keeps too: a paragraph asks
+# for a topic and, when it is not there, says why in the figure's own words.
+TOPICS: dict[str, str] = {
+    "aid_by_year": "us_aid_by_year",
+    "aid_by_category": "us_aid_by_category",
+    "arms_suppliers_by_delivered_tiv": "arms_supplier_ranking",
+    "trainees_by_account": "trainees_by_program",
+    "course_titles": "training_course_titles",
+    "state_and_allies_fatalities": "state_and_allies_civilian_fatalities",
+    "latest_quarter_vs_previous_year": "civilian_fatalities_change",
+    "deadliest_events": "deadliest_civilian_events",
+    "idp_stock_by_year": "idps_by_year",
+    "dtm_rounds": "dtm_idps",
+}
+
+
 def computed_figures(ctx: FigureContext) -> list[Figure]:
-    return [function(ctx) for _family, functions in FAMILIES for function in functions]
+    figures = []
+    for _family, functions in FAMILIES:
+        for function in functions:
+            figure = function(ctx)
+            if figure.unavailable:
+                figure = replace(figure, topic=TOPICS.get(function.__name__, function.__name__))
+            figures.append(figure)
+    return figures

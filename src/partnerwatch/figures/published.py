@@ -108,3 +108,8 @@ def legal_annex(ctx: FigureContext) -> list[Record]:
     return _records(
         ctx, "legal_instruments", ("area", "instrument_type", "name"), ("snapshot_id", "source_row", "name")
     )
+
+
+def narrative_parts(ctx: FigureContext) -> list[Record]:
+    """The analyst's paragraphs for the country (``narratives``), in the file's order."""
+    return _records(ctx, "narratives", ("section", "paragraph", "source_row", "text"), ("source_row",))

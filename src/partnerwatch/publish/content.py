@@ -7,8 +7,9 @@ from datetime import date
 
 from partnerwatch.figures.coverage import period_years, years_text
 from partnerwatch.figures.model import Figure, SourceRef
+from partnerwatch.figures.partnership import when as dated
 from partnerwatch.figures.published import Record
-from partnerwatch.publish.factsheet import TABLE_TITLES, TABLE_TOPICS, Section, cite
+from partnerwatch.publish.factsheet import REPORTED_IN, TABLE_TITLES, TABLE_TOPICS, Section, cite
 from partnerwatch.publish.format import format_period, format_value
 from partnerwatch.publish.style import column_label, hidden, is_money, value_label
 
@@ -23,16 +24,54 @@ class Notes:
     def __init__(self) -> None:
         self.texts: list[str] = []
         self._index: dict[str, int] = {}
+        self._documents: dict[str, int] = {}
 
     def numbers(self, sources: tuple[SourceRef, ...] | list[SourceRef]) -> list[int]:
         found: list[int] = []
         for text in _grouped_citations(sources):
             if text not in self._index:
-                self.texts.append(text)
+                self.texts.append(self._short_after_first(text))
                 self._index[text] = len(self.texts)
             if self._index[text] not in found:
                 found.append(self._index[text])
         return found
+
+    def _short_after_first(self, text: str) -> str:
+        """A note citing a section of a document already cited in full gives the document's short form.
+
+        Forty notes on sections of one published factsheet name it in full once;
+        the others read "U.S. Security Partnerships and the Protection of
+        Civilians (note 3), section “Arms Sales”".
+        """
+        head, marker, rest = text.partition(SECTION_MARK)
+        if not marker:
+            return text
+        cited, reported, document = head.rpartition(REPORTED_IN)
+        first = self._documents.setdefault(document, len(self.texts) + 1)
+        if first == len(self.texts) + 1:
+            return text
+        return f"{cited}{reported}{short_form(document)} (note {first}){marker}{rest}"
+
+
+SECTION_MARK = ", section \u201c"
+COMPUTED_MARK, PUBLISHED_MARK = "\u25c6", "\u25c7"
+LEGEND = (
+    f"{COMPUTED_MARK} computed by PartnerWatch from the primary data loaded;"
+    f" {PUBLISHED_MARK} published figure, transcribed from the document its note cites."
+)
+
+
+def mark(figure: Figure) -> str:
+    """The sign that tells a computed figure from a transcribed one, the same in every format (see LEGEND)."""
+    return COMPUTED_MARK if figure.computed else PUBLISHED_MARK
+
+
+def short_form(citation: str, limit: int = 80) -> str:
+    """A citation's short form: its title up to the first full stop, at most ``limit`` characters."""
+    head = re.split(r"(?<!U\.S)(?<!U\.N)\.\s", citation, maxsplit=1)[0]
+    if len(head) > limit:
+        head = head[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
+    return head
 
 
 def _grouped_citations(sources: tuple[SourceRef, ...] | list[SourceRef]) -> list[str]:
@@ -105,6 +144,7 @@ def published_tables(section: Section) -> list[tuple[str, list[Figure], list[str
         title = TABLE_TITLES.get(topic, first.label)
         if not by_period and first.period:
             title += f", {format_period(first.period)}"
+        title += f" {PUBLISHED_MARK}"
         headers = (["Period"] if by_period else []) + ["Item"] + (["Detail"] if detailed else []) + ["Value"]
         rows = []
         for f in figures:
@@ -142,7 +182,7 @@ def value_lines(section: Section) -> list[tuple[str, tuple[SourceRef, ...]]]:
     lines = []
     for figure in single_values(section):
         beside = section.published_beside.get(figure.id)
-        text = figure_line(figure)
+        text = f"{mark(figure)} {figure_line(figure)}"
         sources = figure.sources
         if beside is not None:
             value = format_value(beside.value, beside.unit, beside.qualifier)
@@ -175,7 +215,9 @@ def single_values(section: Section) -> list[Figure]:
     key = section.title == "Key figures"
     computed = [f for f in section.computed if not f.unavailable and (key or not f.rows) and f.value is not None]
     published = [f for f in section.published if f.topic not in TABLE_TOPICS]
-    return computed + published
+    # A figure the section's paragraph already states is not stated again below it: one number per concept.
+    said = {f.id for s in section.sentences for f in s.figures}
+    return [f for f in computed + published if key or f.id not in said]
 
 
 def record_line(kind: str, fields: dict[str, object]) -> str:
@@ -186,9 +228,9 @@ def record_line(kind: str, fields: dict[str, object]) -> str:
         who = f" Perpetrator: {fields['perpetrator']}." if fields["perpetrator"] else ""
         return f"{when}{place}. {fields['description']}.{who}{killed}"
     if kind == "timeline":
-        raw = str(fields["date"])
-        when = {"year": raw[:4], "month": raw[:7]}.get(str(fields["date_precision"]), raw)
-        line = f"{when} ({fields['kind']}): {fields['title']}."
+        day = fields["date"]
+        written = dated(day, str(fields["date_precision"])) if isinstance(day, date) else str(day)
+        line = f"{written} ({fields['kind']}): {fields['title']}."
         if fields["description"]:
             line += f" {fields['description']}."
         if fields["effect_on_us_assistance"]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from partnerwatch.countries import crosswalk
+from partnerwatch.errors import PartnerWatchError
 from partnerwatch.figures.catalog import computed_figures
 from partnerwatch.figures.context import DEFAULT_PERIOD, FigureContext
 from partnerwatch.figures.coverage import runs
@@ -23,15 +24,19 @@ from partnerwatch.figures.published import (
     documented_incidents,
     facts_by_topic,
     legal_annex,
+    narrative_parts,
     published_facts,
     timeline_events,
 )
 from partnerwatch.figures.reconcile import Reconciliation, reconcile
-from partnerwatch.publish.format import format_value
+from partnerwatch.publish.narrative import make_live
+from partnerwatch.publish.prose import Facts, Sentence, paragraphs
+from partnerwatch.publish.style import source_name
 from partnerwatch.store import Connection
 
 # Section title -> (computed topics, published topics) shown there, in order.
 SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("Summary", (), ()),
     ("Key figures", (), ()),
     (
         "U.S. assistance",
@@ -147,28 +152,21 @@ SUM_CHECKS = (
 SUM_TOLERANCE = {"": 0.005, "about": 0.05}
 
 
-@dataclass(frozen=True)
-class Sentence:
-    """Narrative text whose every number comes from the figures it cites."""
-
-    text: str
-    figures: tuple[Figure, ...]
-
-    @property
-    def sources(self) -> tuple[SourceRef, ...]:
-        return tuple(dict.fromkeys(s for f in self.figures for s in f.sources))
-
-
 @dataclass
 class Section:
     title: str
     computed: list[Figure] = field(default_factory=list)
     published: list[Figure] = field(default_factory=list)
-    sentences: list[Sentence] = field(default_factory=list)
+    paragraphs: list[list[Sentence]] = field(default_factory=list)
+    """The section's writing: generated from its figures, or the analyst's narrative made live."""
     records: list[Record] = field(default_factory=list)
     record_kind: str = ""
     published_beside: dict[str, Figure] = field(default_factory=dict)
     """Computed figure id -> the published figure of the same concept, shown in its line (key figures)."""
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return [s for paragraph in self.paragraphs for s in paragraph]
 
     @property
     def figures(self) -> list[Figure]:
@@ -190,16 +188,36 @@ class Factsheet:
     notes: list[str]
     unavailable: list[Figure]
     snapshots: list[tuple[int, str, str, str, str]]
+    warnings: list[str] = field(default_factory=list)
+    """What the reader should know about how the factsheet was made (a narrative figure not available)."""
 
     @property
     def has_data(self) -> bool:
-        return any(not s.empty for s in self.sections)
+        """Whether any figure or record is loaded (a paragraph that says what is missing is not data)."""
+        return any(s.figures or s.records for s in self.sections)
 
     @property
     def vintage(self) -> str:
-        """The data's vintage: the releases of the snapshots used."""
-        releases = sorted({f"{source} {release}" for _i, source, _c, release, _s in self.snapshots if release})
-        return "; ".join(releases) or "no dated releases"
+        """The data's vintage in one line: per source, its release, or its first and last releases.
+
+        "FMTR FY2007–FY2020 (12 releases)", not twelve entries: the cover carries
+        one line, and ``source_lines`` every snapshot.
+        """
+        by_source: dict[str, list[str]] = {}
+        for _i, source, _c, release, _s in self.snapshots:
+            if release and release not in by_source.setdefault(source, []):
+                by_source[source].append(release)
+        parts = []
+        for source, releases in by_source.items():
+            if not releases:
+                continue
+            ordered = sorted(releases)
+            name = source_name(source)
+            if len(ordered) == 1:
+                parts.append(f"{name} {ordered[0]}")
+            else:
+                parts.append(f"{name} {ordered[0]}–{ordered[-1]} ({len(ordered)} releases)")
+        return "; ".join(parts) or "no dated releases"
 
     def source_lines(self) -> list[str]:
         """One line per source the factsheet uses: its citation, the snapshots of it and their releases.
@@ -243,7 +261,7 @@ def build_factsheet(con: Connection, iso3: str, period: tuple[int, int] = DEFAUL
             section.published.extend(by_published.get(topic, []))
             placed.add(topic)
         sections.append(section)
-    key = sections[0]
+    key = _section(sections, "Key figures")
     key.computed = [f for t in KEY_COMPUTED for f in by_computed.get(t, [])[:1] if not f.unavailable]
     key.published = [f for t in KEY_PUBLISHED for f in by_published.get(t, [])[:1] if f.value is not None]
     for figure in key.computed:
@@ -251,12 +269,17 @@ def build_factsheet(con: Connection, iso3: str, period: tuple[int, int] = DEFAUL
         if beside is not None:
             key.published_beside[figure.id] = beside
             key.published = [f for f in key.published if f.id != beside.id]
-    _narrate(sections, by_computed, crosswalk().name(iso3))
-
     harm = _section(sections, "Civilian harm")
     harm.records, harm.record_kind = documented_incidents(ctx), "incidents"
     status = _section(sections, "Partnership status")
     status.records, status.record_kind = timeline_events(ctx), "timeline"
+    events = [dict(r.fields) for r in status.records if r.fields.get("kind") in ("coup", "restriction", "sanction")]
+    written = paragraphs(Facts(crosswalk().name(iso3), by_computed, by_published, events))
+    for section in sections:
+        prefix = next((p for p in written if section.title.startswith(p)), None)
+        if prefix is not None:
+            section.paragraphs = [written[prefix]]
+    warnings = _narrative(ctx, sections, computed + published)
     annex = _section(sections, "Legal obligations annex")
     annex.records, annex.record_kind = legal_annex(ctx), "annex"
     leftovers = [f for f in published if f.topic not in placed]
@@ -282,7 +305,37 @@ def build_factsheet(con: Connection, iso3: str, period: tuple[int, int] = DEFAUL
         notes=_sum_notes(by_published),
         unavailable=[f for f in computed if f.unavailable],
         snapshots=snapshots,
+        warnings=warnings,
     )
+
+
+def _narrative(ctx: FigureContext, sections: list[Section], figures: list[Figure]) -> list[str]:
+    """Put the analyst's narrative, where there is one, in place of the generated paragraphs of its sections."""
+    parts = narrative_parts(ctx)
+    if not parts:
+        return []
+    file = f"{ctx.iso3.lower()}/narrative.md"
+    live = make_live(parts, figures, file)
+    for heading, paragraphs_ in live.sections.items():
+        section = next((s for s in sections if s.title.lower().startswith(heading.lower())), None)
+        if section is None:
+            line = next(int(str(p.fields["source_row"])) for p in parts if p.fields["section"] == heading)
+            raise PartnerWatchError.single(
+                "bad-value",
+                f"'# {heading}' is not a factsheet section; use one of: {', '.join(s.title for s in sections)}",
+                file=file,
+                row=line,
+                field="section",
+            )
+        # The analyst's argument first, then what the primary data loaded show: the generated sentences that
+        # rest on computed figures only (or say what is missing), which no narrative can keep up to date.
+        computed_only = [
+            s
+            for s in section.sentences
+            if heading != "Summary" and (s.missing or (s.figures and all(f.computed for f in s.figures)))
+        ]
+        section.paragraphs = paragraphs_ + ([computed_only] if computed_only else [])
+    return live.warnings
 
 
 def _ranges(ids: list[int]) -> str:
@@ -297,76 +350,6 @@ def _all_sources(sections: list[Section], *figures: list[Figure]) -> list[Source
 
 def _section(sections: list[Section], prefix: str) -> Section:
     return next(s for s in sections if s.title.startswith(prefix))
-
-
-def _narrate(sections: list[Section], figures: dict[str, list[Figure]], country: str) -> None:
-    """Sentences from computed figures: every number in them is a figure's value."""
-
-    def first(topic: str) -> Figure | None:
-        return next((f for f in figures.get(topic, []) if not f.unavailable), None)
-
-    aid = first("us_aid_by_year")
-    if aid is not None:
-        rows = [r for r in aid.rows if r["transaction_type"] == "Obligations"]
-        if rows:
-            last = rows[-1]
-            _section(sections, "U.S. assistance").sentences.append(
-                Sentence(
-                    f"In FY{last['fiscal_year']} the U.S. obligated"
-                    f" {format_value(float(str(last['amount_usd'])), 'usd')} in foreign assistance to {country}.",
-                    (aid,),
-                )
-            )
-    ratio = first("humanitarian_to_security_ratio")
-    if ratio is not None and ratio.value is not None:
-        _section(sections, "U.S. assistance").sentences.append(
-            Sentence(
-                f"In {ratio.period} humanitarian and health assistance was {ratio.value:g} times peace and security"
-                " assistance.",
-                (ratio,),
-            )
-        )
-    ranking = first("arms_supplier_ranking")
-    if ranking is not None and ranking.rows:
-        top = ranking.rows[0]
-        us = next((r for r in ranking.rows if r["supplier_iso3"] == "USA"), None)
-        rank = (
-            f"; the United States ranked {us['rank']} of {len(ranking.rows)}"
-            if us
-            else "; the United States delivered none"
-        )
-        _section(sections, "Arms sales").sentences.append(
-            Sentence(
-                f"{top['supplier']} delivered the largest volume of major arms to {country} in {ranking.period}{rank}.",
-                (ranking,),
-            )
-        )
-    trainees = first("trainees_by_program")
-    if trainees is not None and trainees.value is not None and trainees.rows:
-        _section(sections, "Foreign military training").sentences.append(
-            Sentence(
-                f"The Foreign Military Training Reports loaded record {trainees.value:,.0f} personnel from {country}"
-                f" trained by the U.S. in {trainees.period}, most under {trainees.rows[0]['program']}.",
-                (trainees,),
-            )
-        )
-    allies = first("state_and_allies_civilian_fatalities")
-    if allies is not None and allies.value is not None:
-        _section(sections, "Civilian harm").sentences.append(
-            Sentence(
-                f"ACLED records {allies.value:,.0f} people killed in civilian-targeting events by {country}'s forces"
-                f" and their allies in {allies.period} ({allies.item}).",
-                (allies,),
-            )
-        )
-    idps = first("idps_by_year")
-    if idps is not None and idps.value is not None:
-        _section(sections, "Displacement").sentences.append(
-            Sentence(
-                f"IDMC counted {idps.value:,.0f} people displaced by conflict and violence at the end of {idps.item}.",
-                (idps,),
-            )
-        )
 
 
 def _sum_notes(by_topic: dict[str, list[Figure]]) -> list[str]:
@@ -391,8 +374,11 @@ def _sum_notes(by_topic: dict[str, list[Figure]]) -> list[str]:
     return notes
 
 
+REPORTED_IN = ", as reported in: "
+
+
 def cite(source: SourceRef) -> str:
     """Footnote text for a source: the original source, then the document it was read in."""
     if source.cited_source and source.cited_source not in source.citation:
-        return f"{source.cited_source}, as reported in: {source.citation}"
+        return f"{source.cited_source}{REPORTED_IN}{source.citation}"
     return source.citation

@@ -13,9 +13,11 @@ import jinja2
 
 from partnerwatch.publish.charts import Chart, chart_for
 from partnerwatch.publish.content import (
+    LEGEND,
     Notes,
     computed_tables,
     figure_table,
+    mark,
     published_tables,
     record_line,
     records_by_group,
@@ -28,7 +30,7 @@ from partnerwatch.publish.factsheet import Factsheet, Section, cite
 class Block:
     """One renderable piece of a section, already numbered for notes."""
 
-    kind: str  # sentence | line | chart | table | records
+    kind: str  # paragraph | lines | chart | moved | table | records
     text: str = ""
     notes: list[int] = field(default_factory=list)
     chart: Chart | None = None
@@ -40,8 +42,11 @@ class Block:
     cite: str = ""
     reference: str = ""
     """Where the data of a chart or a moved table are: "table A3 in the appendix"."""
+    mark: str = ""
+    """Computed or published (``content.mark``), shown with the caption in every format."""
 
 
+RECORD_HEADINGS = {"incidents": "Documented incidents", "timeline": "Timeline of events"}
 LONG_TABLE = 16
 """Rows beyond which a table leaves the body for the appendix (the seed's longest table has 21)."""
 
@@ -73,13 +78,18 @@ def blocks_for(
     ``LONG_TABLE`` rows goes there; without one (the live web page) every
     table stays in place.
     """
-    blocks = [Block("sentence", s.text, notes.numbers(s.sources)) for s in section.sentences]
+    blocks = [
+        Block("paragraph", items=[(s.text, notes.numbers(s.sources)) for s in paragraph])
+        for paragraph in section.paragraphs
+        if paragraph
+    ]
     lines = [Block("line", text, notes.numbers(sources)) for text, sources in value_lines(section)]
     if lines:
         blocks.append(Block("lines", items=[(b.text, b.notes) for b in lines]))
     for figure in computed_tables(section):
         chart = charts.get(figure.id)
         marks = notes.numbers(figure.sources)
+        sign = mark(figure)
         headers, rows = figure_table(figure)
         table = Block(
             "table",
@@ -90,16 +100,21 @@ def blocks_for(
             method=figure.method,
             figure_id=figure.id,
             cite="; ".join(cite(s) for s in figure.sources),
+            mark=sign,
         )
         if appendix is not None and (chart is not None or len(rows) > LONG_TABLE):
             where = appendix.take(table)
             if chart is not None:
-                blocks.append(Block("chart", figure.label, marks, chart=chart, method=figure.method, reference=where))
+                blocks.append(
+                    Block("chart", figure.label, marks, chart=chart, method=figure.method, reference=where, mark=sign)
+                )
             else:
-                blocks.append(Block("moved", figure.label, marks, reference=where or "left out of this edition"))
+                blocks.append(
+                    Block("moved", figure.label, marks, reference=where or "left out of this edition", mark=sign)
+                )
             continue
         if chart is not None:
-            blocks.append(Block("chart", figure.label, marks, chart=chart, method=figure.method))
+            blocks.append(Block("chart", figure.label, marks, chart=chart, method=figure.method, mark=sign))
         blocks.append(table)
     for title, figures, headers, rows in published_tables(section):
         table = Block(
@@ -110,14 +125,19 @@ def blocks_for(
             continue
         blocks.append(table)
     for group, records in records_by_group(section):
-        heading = group or ("Documented incidents" if section.record_kind == "incidents" else "")
-        blocks.append(
-            Block(
-                "records",
-                heading,
-                items=[(record_line(section.record_kind, r.fields), notes.numbers([r.source])) for r in records],
-            )
-        )
+        heading = group or RECORD_HEADINGS.get(section.record_kind, "")
+        items = [(record_line(section.record_kind, r.fields), notes.numbers([r.source])) for r in records]
+        shared = items[0][1] if items and heading and all(n == items[0][1] for _t, n in items) else []
+        if shared:
+            # Forty entries from one source take its note once, on their heading.
+            items = [(text, []) for text, _n in items]
+        block = Block("records", heading, shared, items=items)
+        if appendix is not None and section.record_kind == "timeline" and len(records) > LONG_TABLE:
+            # The section's paragraph tells the story and its table the coups; the full chronology is reference.
+            where = appendix.take(block)
+            blocks.append(Block("moved", f"{heading} ({len(records)} events)", reference=where or "left out"))
+            continue
+        blocks.append(block)
     return blocks
 
 
@@ -149,6 +169,7 @@ def render_html(
     ]
     data_notes += [(n, []) for n in sheet.notes]
     data_notes += [(f"Not computed — {f.label}: {f.unavailable}.", []) for f in sheet.unavailable]
+    data_notes += [(f"Narrative: {w}.", []) for w in sheet.warnings]
     return (
         _environment()
         .get_template("factsheet.html.j2")
@@ -159,5 +180,6 @@ def render_html(
             appendix=moved.blocks if appendix else [],
             notes=notes.texts,
             for_print=for_print,
+            legend=LEGEND,
         )
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from partnerwatch.figures.model import Figure
 from partnerwatch.publish.content import (
+    LEGEND,
     Notes,
     computed_tables,
     figure_table,
+    mark,
     published_tables,
     record_line,
     records_by_group,
@@ -37,6 +39,8 @@ def render_markdown(sheet: Factsheet) -> str:
         f"*PartnerWatch factsheet for {sheet.country} ({sheet.iso3}), generated {sheet.generated} from the loaded"
         f" data ({sheet.period[0]}-{sheet.period[1]} unless stated). Every figure is footnoted to its source.*",
         "",
+        f"*{LEGEND}*",
+        "",
     ]
     if not sheet.has_data:
         out += ["No data is loaded for this country yet.", ""]
@@ -49,6 +53,7 @@ def render_markdown(sheet: Factsheet) -> str:
     ]
     lines += [f"- {n}" for n in sheet.notes]
     lines += [f"- Not computed — {f.label}: {f.unavailable}." for f in sheet.unavailable]
+    lines += [f"- Narrative: {w}." for w in sheet.warnings]
     out += (lines or ["- No differences found between published and computed figures."]) + [""]
     out += ["## Sources", ""]
     out += [f"- {line}" for line in sheet.source_lines()]
@@ -65,16 +70,14 @@ def _section(section: Section, notes: Notes) -> list[str]:
     out = [f"## {section.title}", ""]
     if section.empty:
         return out + ["No data loaded for this section.", ""]
-    for sentence in section.sentences:
-        out.append(sentence.text + _marks(notes.numbers(sentence.sources)))
-    if section.sentences:
-        out.append("")
+    for paragraph in section.paragraphs:
+        out += [" ".join(s.text + _marks(notes.numbers(s.sources)) for s in paragraph), ""]
     lines = [f"- {text}{_marks(notes.numbers(sources))}" for text, sources in value_lines(section)]
     out += lines + ([""] if lines else [])
     for figure in computed_tables(section):
         headers, rows = figure_table(figure)
         out += [
-            f"**{figure.label}** (computed){_marks(notes.numbers(figure.sources))}",
+            f"**{figure.label}** {mark(figure)}{_marks(notes.numbers(figure.sources))}",
             "",
             f"*Method: {figure.method}*",
             "",

@@ -174,6 +174,13 @@ _V6 = (
     "ALTER TABLE countries ADD COLUMN status VARCHAR",
 )
 
+_V7 = (
+    # An analyst's narrative for a country, one row per paragraph; numbers in it are references to figures.
+    f"""CREATE TABLE narratives (
+        {SNAPSHOT_ID}, country_iso3 VARCHAR NOT NULL, section VARCHAR NOT NULL, paragraph INTEGER NOT NULL,
+        source_row INTEGER NOT NULL, text VARCHAR NOT NULL, citation VARCHAR NOT NULL)""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables, snapshots and country crosswalk", _V1),
     Migration(2, "FMTR: training accounts, printed totals, accepted load issues", _V2),
@@ -181,6 +188,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "harm events: ACLED detail and actor classes; UCDP conflict deaths", _V4),
     Migration(5, "curated rows keep their line, so every engine gives them in the document's order", _V5, _V5_DUCKDB),
     Migration(6, "keyed tables keep every live snapshot's version of a record; warnings kept on snapshots", _V6),
+    Migration(7, "curated narratives: an analyst's paragraphs per section, with references to figures", _V7),
 )
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.
@@ -200,6 +208,7 @@ DATA_TABLES: tuple[str, ...] = (
     "incidents",
     "timeline",
     "legal_instruments",
+    "narratives",
     "snapshot_issues",
 )
 REFERENCE_TABLES: tuple[str, ...] = ("countries", "country_aliases", "snapshots")

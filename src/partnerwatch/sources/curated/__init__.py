@@ -11,8 +11,9 @@ from partnerwatch.sources.curated.parse import parse_curated_folder
 SOURCE = Source(
     name="curated",
     title="Curated published figures, incidents, timeline and legal annex",
-    reads="a folder with dataset.toml, facts.csv, incidents.csv, timeline.csv, legal_instruments.csv",
-    tables=("facts", "incidents", "timeline", "legal_instruments"),
+    reads="a folder with dataset.toml, facts.csv, incidents.csv, timeline.csv, legal_instruments.csv"
+    " and an optional narrative.md",
+    tables=("facts", "incidents", "timeline", "legal_instruments", "narratives"),
     origin=Origin.from_package(__name__),
     parse=parse_curated_folder,
     reads_folders=True,

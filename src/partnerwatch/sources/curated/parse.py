@@ -1,7 +1,8 @@
 """Parse one country folder of the curated dataset into facts, incidents, timeline and annex rows.
 
 The folder (``data/curated/<iso3>/``) holds ``dataset.toml`` naming the
-published document, and four CSV files. Each row carries the section of the
+published document, four CSV files and, optionally, ``narrative.md`` (an
+analyst's text per section, see ``narrative``). Each row carries the section of the
 document it comes from; the citation stored with the row is the document plus
 that section, so every figure points to where a reader can check it.
 """
@@ -19,6 +20,7 @@ from partnerwatch.countries import crosswalk
 from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
+from partnerwatch.sources.curated.narrative import read_narrative
 from partnerwatch.sources.tabular import read_csv_records
 
 DATE_PRECISIONS = ("day", "month", "year")
@@ -151,6 +153,9 @@ def parse_curated_folder(path: Path, progress: ProgressCallback | None = None) -
             progress(1)
         if rows:
             tables[table] = pa.Table.from_pylist(rows)
+    narrative = read_narrative(path / "narrative.md", iso3, document, errors)
+    if narrative:
+        tables["narratives"] = pa.Table.from_pylist(narrative)
     errors.raise_if_any()
     return ParsedFile(
         tables=tables, scope=iso3, release=str(meta.get("release", "")), notes=f"curated from: {document}"
