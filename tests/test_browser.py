@@ -57,6 +57,19 @@ def test_html_factsheet_in_chromium(store: duckdb.DuckDBPyConnection, tmp_path: 
             assert box is not None and box["width"] > 200 and box["height"] > 100
             assert charts.nth(index).locator("rect, path").count() > 5  # marks were drawn
         assert page.locator("h2", has_text="Civilian harm").count() == 1
+        # Each section opens with a paragraph the reader sees (the key figures are a list), and the legend of the
+        # computed and published marks is on the first screen.
+        sections = page.locator("main section")
+        for index in range(sections.count()):
+            section = sections.nth(index)
+            title = section.locator("h2").inner_text()
+            if title in ("Key figures", "Data notes", "Appendix: tables", "Sources", "Notes"):
+                continue
+            lede = section.locator("p.lede").first
+            assert lede.is_visible() and len(lede.inner_text()) > 60, title
+        legend = page.locator("p.legend")
+        assert "\u25c6 computed by PartnerWatch" in legend.inner_text()
+        assert legend.bounding_box()["y"] < 1400  # type: ignore[index]
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "factsheet-mali.png"), full_page=False)
         browser.close()

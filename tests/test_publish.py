@@ -236,13 +236,44 @@ def test_the_mali_body_fits_in_sixteen_pages_with_the_corpus_loaded(
         ("fmtr", "fmtr/FY2015_Africa.pdf"),
     ):
         ingest(mali, source, shared_data / path)
+    sheet = build_factsheet(mali, "MLI")
     pdf = tmp_path / "mali.pdf"
-    pdf.write_bytes(render(build_factsheet(mali, "MLI"), "pdf"))
+    pdf.write_bytes(render(sheet, "pdf"))
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
     pages = text.split("\f")
     notes_page = next(i for i, page in enumerate(pages) if re.search(r"^\s*Data notes\s*$", page, re.M))
     assert notes_page <= 17, notes_page  # cover (page 1), then summary to legal annex in at most 16 pages
     assert any("Appendix: tables" in page for page in pages[notes_page:])
+    body = "\n".join(pages[1:notes_page])
+    # Every body section opens with a paragraph: its first line after the heading is prose, not a list or table.
+    for section in sheet.sections:
+        if section.title != "Key figures":
+            assert section.paragraphs and section.paragraphs[0], section.title
+            assert section.paragraphs[0][0].text[:40] in re.sub(r"\s+", " ", body), section.title
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", body)  # no identifiers such as rebel_or_jihadist
+    # No body page is more than a third empty, except where a section ends (the next page opens with one).
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", "-png", str(pdf), str(tmp_path / "p")], check=True)
+    images = sorted(tmp_path.glob("p-*.png"))
+    titles = [s.title.split(":")[0] for s in sheet.sections] + ["Data notes"]
+    for index in range(1, notes_page):
+        following = pages[index + 1].strip().splitlines()[0].strip() if pages[index + 1].strip() else ""
+        if any(following.startswith(t) for t in titles):
+            continue
+        assert _empty_share(images[index]) <= 1 / 3, f"page {index + 1} is {_empty_share(images[index]):.0%} empty"
+
+
+def _empty_share(path: Path) -> float:
+    """The share of a page's text area left blank below its last line (the running footer left out)."""
+    with Image.open(path) as image:
+        grey = image.convert("L")
+        width, height = grey.size
+        top, bottom = int(height * 0.07), int(height * 0.91)  # A4 margins of 18 mm and 20 mm, footer below
+        last = top
+        for y in range(top, bottom):
+            darkest, _lightest = grey.crop((0, y, width, y + 1)).getextrema()
+            if darkest < 200:  # type: ignore[operator]
+                last = y
+    return (bottom - last) / (bottom - top)
 
 
 def test_a_year_without_data_breaks_a_line_instead_of_dropping_to_zero() -> None:
@@ -265,3 +296,19 @@ def test_a_year_without_data_breaks_a_line_instead_of_dropping_to_zero() -> None
     assert spec["mark"]["invalid"] == "break-paths-show-domains"  # type: ignore[index]
     assert {"year": 2003, "percent": None} in spec["data"]["values"]  # type: ignore[index]
     assert spec["encoding"]["x"]["scale"]["domain"] == [2001, 2002, 2003, 2004]  # type: ignore[index]
+
+
+def test_every_chart_spec_is_valid_vega_lite(mali: duckdb.DuckDBPyConnection) -> None:
+    """Charts skip Altair's schema validation when drawn (it cost more than drawing): the schema is checked here."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    from partnerwatch.publish.charts import chart_spec
+
+    specs = [s for f in build_factsheet(mali, "MLI", (2001, 2022)).all_figures() if (s := chart_spec(f))]
+    assert len(specs) >= 3
+    schema = load_schema()  # the Vega-Lite schema Altair ships
+    for spec in specs:
+        validate_jsonschema(spec, schema)
+    with pytest.raises(Exception, match="was expected"):  # an invalid spec is caught: the check is real
+        validate_jsonschema({**specs[0], "mark": {"type": "bar", "colour": "red"}}, schema)

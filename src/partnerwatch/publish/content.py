@@ -11,6 +11,7 @@ from partnerwatch.figures.partnership import when as dated
 from partnerwatch.figures.published import Record
 from partnerwatch.publish.factsheet import REPORTED_IN, TABLE_TITLES, TABLE_TOPICS, Section, cite
 from partnerwatch.publish.format import format_period, format_value
+from partnerwatch.publish.prose import period_words
 from partnerwatch.publish.style import column_label, hidden, is_money, value_label
 
 
@@ -186,7 +187,7 @@ def value_lines(section: Section) -> list[tuple[str, tuple[SourceRef, ...]]]:
         sources = figure.sources
         if beside is not None:
             value = format_value(beside.value, beside.unit, beside.qualifier)
-            period = re.sub(r"(\d{4})-(\d{4})", r"\1–\2", format_period(beside.period))
+            period = period_words(format_period(beside.period))
             text += f" — published: {value}{f' for {period}' if period else ''}{_why_apart(figure, beside)}"
             sources = tuple(dict.fromkeys((*figure.sources, *beside.sources)))
         lines.append((text, sources))

@@ -10,6 +10,7 @@ annex). Every renderer (Markdown, HTML, PDF, DOCX) walks the same structure.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -204,19 +205,22 @@ class Factsheet:
         one line, and ``source_lines`` every snapshot.
         """
         by_source: dict[str, list[str]] = {}
-        for _i, source, _c, release, _s in self.snapshots:
-            if release and release not in by_source.setdefault(source, []):
-                by_source[source].append(release)
+        for _i, source, _c, release, _s in self.snapshots:  # in load order
+            found = by_source.setdefault(source, [])
+            if release and release not in found:
+                found.append(release)
         parts = []
         for source, releases in by_source.items():
-            if not releases:
-                continue
-            ordered = sorted(releases)
             name = source_name(source)
-            if len(ordered) == 1:
-                parts.append(f"{name} {ordered[0]}")
-            else:
+            if not releases:
+                parts.append(name)
+            elif len(releases) == 1:
+                parts.append(f"{name} {releases[0]}")
+            elif all(re.fullmatch(r"(FY)?\d{4}", r) for r in releases):
+                ordered = sorted(releases)
                 parts.append(f"{name} {ordered[0]}–{ordered[-1]} ({len(ordered)} releases)")
+            else:
+                parts.append(f"{name} {releases[-1]} and {len(releases) - 1} earlier")
         return "; ".join(parts) or "no dated releases"
 
     def source_lines(self) -> list[str]:
@@ -327,12 +331,12 @@ def _narrative(ctx: FigureContext, sections: list[Section], figures: list[Figure
                 row=line,
                 field="section",
             )
-        # The analyst's argument first, then what the primary data loaded show: the generated sentences that
-        # rest on computed figures only (or say what is missing), which no narrative can keep up to date.
+        # The analyst's argument first, then what the primary data loaded show: the generated sentences led by a
+        # computed figure (a published one may follow as a reconciliation) or saying what is missing.
         computed_only = [
             s
             for s in section.sentences
-            if heading != "Summary" and (s.missing or (s.figures and all(f.computed for f in s.figures)))
+            if heading != "Summary" and (s.missing or (s.figures and s.figures[0].computed))
         ]
         section.paragraphs = paragraphs_ + ([computed_only] if computed_only else [])
     return live.warnings

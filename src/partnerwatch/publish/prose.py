@@ -264,13 +264,18 @@ def arms(f: Facts) -> list[Sentence]:
         )
     peak_milex = f.fig("milex_peak")
     if peak_milex is not None and peak_milex.value is not None:
-        out.append(
-            Sentence(
-                f"{f.country}'s military expenditure was highest in {peak_milex.item}, at {money(peak_milex.value)}"
-                " (current U.S. dollars, SIPRI).",
-                (peak_milex,),
-            )
+        text = (
+            f"{f.country}'s military expenditure was highest in {peak_milex.item}, at {money(peak_milex.value)}"
+            " (current U.S. dollars, SIPRI)"
         )
+        published = next(iter(f.pub("milex_peak")), None)
+        if published is not None and published.value != peak_milex.value:
+            # One number per concept: the published one only as a reconciliation, with why they differ.
+            text += (
+                f"; the published factsheet, from an earlier SIPRI release, gives {money(published.value or 0)}"
+                f" in {period_words(published.period)}"
+            )
+        out.append(Sentence(text + ".", (peak_milex, published) if published is not None else (peak_milex,)))
     milex_share = f.fig("milex_share_of_government_spending")
     if milex_share is not None and len(milex_share.rows) >= 2:
         first, last = milex_share.rows[0], milex_share.rows[-1]
