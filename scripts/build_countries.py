@@ -206,6 +206,26 @@ ALIASES: dict[str, dict[str, str]] = {
     },
     "idmc": {"AB9": "XAB", "Abyei Area": "XAB"},
     "awsd": {"Chechnya": "RUS", "Kashmir": "XKS"},
+    # Powell & Thyne's coups: the states that no longer exist, as the file names them.
+    "coups": {
+        "Republic of Vietnam": "XSV",
+        "Yemen Arab Republic; N. Yemen": "YEM",
+        "Yemen People's Republic; S. Yemen": "YMD",
+    },
+    # USAID's Greenbook: its own spellings, and regional lines "(not specified)" as the FA.gov regions.
+    "greenbook": {
+        "Korea, South": "KOR", "Korea, North": "PRK", "China (P.R.C.)": "CHN", "Burma (Myanmar)": "MMR",
+        "China (Taiwan)": "TWN", "China (Hong Kong)": "HKG", "West Bank/Gaza": "PSE",
+        "Serbia and Montenegro, Former": "SCG", "Trinidad & Tobago": "TTO", "Bahamas, The": "BHS",
+        "Sao Tome & Principe": "STP",
+        "World (not specified)": "WLD", "Latin America & Caribbean (not specified)": "LCN",
+        "Sub-Saharan Africa (not specified)": "SSN", "Asia (not specified)": "ASN",
+        "Caribbean (not specified)": "CRN", "Middle East & North Africa (not specified)": "MNS",
+        "Central America (not specified)": "CNA", "Eurasia (not specified)": "EUS",
+        "Eastern Europe (not specified)": "EEN", "West Africa (not specified)": "WAN",
+        "Oceania (not specified)": "OCN", "East Africa (not specified)": "EAG",
+        "Southern Africa (not specified)": "SAG", "Western Europe (not specified)": "WEC",
+    },
     "ucdp": {
         "DR Congo (Zaire)": "COD", "Cambodia (Kampuchea)": "KHM", "Myanmar (Burma)": "MMR",
         "Russia (Soviet Union)": "RUS", "Serbia (Yugoslavia)": "SRB",

@@ -13,6 +13,7 @@ CORPUS: tuple[tuple[str, str, bool], ...] = (
     ("sipri-transfers", "sipri/trade-register_2025-03-13.csv", False),
     ("sipri-milex", "sipri/SIPRI-Milex-data-1948-2023.xlsx", False),
     ("foreignassistance", "foreignassistance/us_foreign_aid_country.csv", False),
+    ("greenbook", "greenbook/us_foreignaid_greenbook.xlsx", False),
     *(
         ("fmtr", f"fmtr/FY{year}_Africa.pdf", year in (2007, 2016, 2019))
         for year in (2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2019, 2020)
@@ -25,6 +26,7 @@ CORPUS: tuple[tuple[str, str, bool], ...] = (
     ("iom-dtm", "iom-dtm/DTM_Mali_Baseline_Assessment_Round_64_April_2020.xlsx", False),
     ("iom-dtm", "iom-dtm/Mali_Baseline_Assessment_December_2018.xlsx", False),
     ("awsd", "awsd/security_incidents.csv", True),
+    ("coups", "coups/powell_thyne_coups_final.txt", False),
     ("un-treaties", "un-treaties/hr_status_op_crc_ac.csv", False),
     ("un-treaties", "un-treaties/hr_status_cat.csv", False),
 )

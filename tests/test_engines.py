@@ -100,7 +100,7 @@ def test_the_reference_figures_are_real(duckdb_store: tuple[Figures, Path]) -> N
     """Values checked against the sources (see the closing notes of the source issues), not against each other."""
     by_id = {iso3: {f["id"]: f for f in figures} for iso3, figures in duckdb_store[0].items()}
     mali, niger = by_id["MLI"], by_id["NER"]
-    assert len(mali) == 160 and sum(1 for f in mali.values() if not f["unavailable"]) == 156
+    assert len(mali) == 162 and sum(1 for f in mali.values() if not f["unavailable"]) == 158
     assert (round(mali["mli-milex-peak-2001-2021"]["value"]), mali["mli-milex-peak-2001-2021"]["item"]) == (
         652_883_353,
         "2021",
@@ -116,6 +116,14 @@ def test_the_reference_figures_are_real(duckdb_store: tuple[Figures, Path]) -> N
         "order_years": 8,
     }
     assert niger["ner-aid-worker-attacks-2001-2021"]["value"] == 14
+    accounts = {r["account"]: r["amount_usd"] for r in mali["mli-security-assistance-by-account-2001-2021"]["rows"]}
+    assert accounts["Drug Interdiction and Counter-Drug Activities, Defense"] == 405_000  # as the seed prints it
+    pko_2012 = [
+        r["amount_usd"]
+        for r in mali["mli-security-assistance-by-year-2001-2021"]["rows"]
+        if r["fiscal_year"] == 2012 and r["account"] == "Peace Keeping Operations"
+    ]
+    assert pko_2012 == [128_260_000]
 
 
 @pytest.mark.parametrize("engine", ["postgresql", "spark", "parquet"])

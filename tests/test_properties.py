@@ -127,7 +127,9 @@ def test_rows_in_the_format_give_rows_or_coded_errors(source: str, data: st.Data
     _parse_everything(source, name, text_.encode(encoding, "surrogatepass"))
 
 
-@pytest.mark.parametrize("source", [*SOURCES, "sipri-transfers", "fmtr", "sipri-milex", "idmc", "iom-dtm"])
+@pytest.mark.parametrize(
+    "source", [*SOURCES, "sipri-transfers", "fmtr", "sipri-milex", "idmc", "iom-dtm", "greenbook", "coups"]
+)
 @settings(max_examples=EXAMPLES or 25, deadline=None)
 @given(blob=st.binary(max_size=2000))
 def test_arbitrary_bytes_give_coded_errors(source: str, blob: bytes) -> None:

@@ -272,10 +272,13 @@ def test_coups_compare_security_accounts_and_count_a_silent_report_as_zero(
     # Security accounts only: humanitarian and development aid are left out, however large.
     assert (coup_2012["security_before_usd"], coup_2012["security_after_usd"]) == (1_300_000.0, 200_000.0)
     # FY2013's report is loaded and has no Mali section: 0 trainees, and the window says which years it rests on.
-    assert (coup_2012["trainees_after"], coup_2012["years_after"]) == (0, "FY2013; FY2014–FY2015 not loaded")
-    assert (
-        coup_2012["years_before"] == "FY2010; FY2009 and FY2011 not loaded"
-        and int(str(coup_2012["trainees_before"])) > 0
+    assert (coup_2012["trainees_after"], coup_2012["years_after"]) == (0, "FY2013 (FY2014–15 not loaded)")
+    assert coup_2012["years_before"] == "FY2010 (FY2009 and FY2011 not loaded)"
+    assert int(str(coup_2012["trainees_before"])) > 0
+    # The analyst's table covers FY2010–11 and FY2013–14: a window names the years it rests on.
+    assert (coup_2012["security_years_before"], coup_2012["security_years_after"]) == (
+        "FY2010–11 (FY2009 not loaded)",
+        "FY2013–14 (FY2015 not loaded)",
     )
     # Dates to the precision of their source: a day where the timeline gives one, a year where it gives a year.
     assert {"18 August 2020", "June 2021", "2022"} <= set(rows)

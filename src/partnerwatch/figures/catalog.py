@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from partnerwatch.figures import arms, assistance, displacement, harm, legal, milex, partnership, training
+from partnerwatch.figures import (
+    arms,
+    assistance,
+    displacement,
+    harm,
+    legal,
+    milex,
+    partnership,
+    security,
+    training,
+)
 from partnerwatch.figures.context import FigureContext
 from partnerwatch.figures.model import Figure
 
@@ -17,6 +27,8 @@ FAMILIES: tuple[tuple[str, tuple[Callable[[FigureContext], Figure], ...]], ...] 
             assistance.aid_by_category,
             assistance.humanitarian_to_security_ratio,
             assistance.security_assistance_by_program,
+            security.security_assistance_by_account,
+            security.security_assistance_by_year,
         ),
     ),
     ("arms", (arms.arms_suppliers_by_delivered_tiv, arms.arms_deliveries_by_year, arms.us_arms_sales_by_year)),

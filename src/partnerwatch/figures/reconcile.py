@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 
 from partnerwatch.countries import crosswalk
+from partnerwatch.figures.coverage import period_years
 from partnerwatch.figures.model import Figure
+from partnerwatch.figures.security import security_accounts
 
 TOLERANCE = 0.05
 
@@ -53,6 +55,7 @@ def reconcile(published: list[Figure], computed: list[Figure]) -> list[Reconcili
     found += _trainees(pub, com)
     found += _course_titles(pub.get("training_pko_course_sample", []), com.get("training_course_titles", []))
     found += _idps(pub.get("idps", []), com.get("idps_by_year", []))
+    found += _security_programs(pub, com)
     return found
 
 
@@ -192,3 +195,76 @@ def _idps(published: list[Figure], computed: list[Figure]) -> list[Reconciliatio
             trend,
         )
     ]
+
+
+BASIS = "; different bases: USAID's obligations per account against Security Assistance Monitor's program figures"
+
+
+def _security_programs(pub: dict[str, list[Figure]], com: dict[str, list[Figure]]) -> list[Reconciliation]:
+    """The factsheet's security programs (and its UN-mission PKO by year) against the Greenbook's accounts."""
+    yearly = next((f for f in com.get("security_assistance_by_year", []) if f.rows), None)
+    if yearly is None:
+        return []
+    amounts: dict[tuple[int, str], float] = {}
+    for row in yearly.rows:
+        key = (int(str(row["fiscal_year"])), str(row["account"]))
+        amounts[key] = amounts.get(key, 0.0) + float(str(row["amount_usd"]))
+    loaded = {year for year, _account in amounts}
+    mapping = security_accounts().published_programs
+    un = [f for f in pub.get("un_mission_support", []) if f.value is not None]
+    found = []
+    for figure in pub.get("security_assistance_by_program", []):
+        accounts = mapping.get(figure.item)
+        years = period_years(figure.period)
+        covered = bool(years) and min(loaded) <= min(years) and max(years) <= max(loaded)
+        if not accounts or figure.value is None or not covered:
+            continue
+        computed = sum(amounts.get((y, a), 0.0) for y in years for a in accounts)
+        gap, _tolerated = _gap(figure.value, computed)
+        exact = round(computed) == round(figure.value)
+        why = ""
+        if not exact and figure.item == "Peacekeeping Operations" and un:
+            with_un = figure.value + sum(f.value or 0 for f in un)
+            why = (
+                f"; the Greenbook's account includes the support to UN missions that the factsheet lists apart:"
+                f" ${figure.value:,.0f} + ${with_un - figure.value:,.0f} = ${with_un:,.0f} published"
+            )
+        elif not exact:
+            why = BASIS
+        found.append(
+            Reconciliation(
+                f"Security assistance, {figure.item} ({figure.period})",
+                f"${figure.value:,.0f}",
+                f"${computed:,.0f} in the Greenbook ({'; '.join(accounts)})",
+                ("" if exact else gap) + why,
+                not exact,
+                figure,
+                yearly,
+            )
+        )
+    for figure in un:
+        if not figure.period.isdigit() or int(figure.period) not in loaded or figure.value is None:
+            continue
+        computed = amounts.get((int(figure.period), "Peace Keeping Operations"), 0.0)
+        exact = round(computed) == round(figure.value)
+        gap, _tolerated = _gap(figure.value, computed)
+        found.append(
+            Reconciliation(
+                f"PKO support to UN missions ({figure.period})",
+                f"${figure.value:,.0f}",
+                f"${computed:,.0f} of Peace Keeping Operations in the Greenbook for FY{figure.period}",
+                ""
+                if exact
+                else gap
+                + (
+                    f"; the Greenbook records no such obligation for the country that year, and the published line"
+                    f" reads \u201c{figure.label}\u201d"
+                    if computed == 0
+                    else "; the Greenbook's PKO for the year is not only UN-mission support" + BASIS
+                ),
+                not exact,
+                figure,
+                yearly,
+            )
+        )
+    return found

@@ -204,7 +204,7 @@ def _why_apart(computed: Figure, published: Figure) -> str:
     if computed.topic.startswith("trainees") and missing:
         return f"; the difference is the {len(missing)} report year{'s' if len(missing) > 1 else ''} not loaded"
     if missing and not (mine - theirs):
-        return f"; it also covers {years_text(missing)}"
+        return f"; the published figure also covers {years_text(missing)}"
     return f"; the computed figure is for {years_text(sorted(mine))}"
 
 

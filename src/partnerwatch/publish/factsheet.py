@@ -20,6 +20,7 @@ from partnerwatch.figures.catalog import computed_figures
 from partnerwatch.figures.context import DEFAULT_PERIOD, FigureContext
 from partnerwatch.figures.coverage import runs
 from partnerwatch.figures.model import Figure, SourceRef
+from partnerwatch.figures.partnership import timeline
 from partnerwatch.figures.published import (
     Record,
     documented_incidents,
@@ -27,7 +28,6 @@ from partnerwatch.figures.published import (
     legal_annex,
     narrative_parts,
     published_facts,
-    timeline_events,
 )
 from partnerwatch.figures.reconcile import Reconciliation, reconcile
 from partnerwatch.publish.narrative import make_live
@@ -52,7 +52,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ),
     (
         "Security assistance",
-        ("security_assistance_by_program",),
+        ("security_assistance_by_account", "security_assistance_by_year", "security_assistance_by_program"),
         (
             "security_assistance_by_program",
             "un_mission_support_total",
@@ -133,7 +133,13 @@ TABLE_TITLES = {
     "dcs_share_by_usml_category": "Share of U.S. arms sales by USML category",
 }
 # Key figures: computed topics first, then published ones (first figure of each topic).
-KEY_COMPUTED = ("state_and_allies_civilian_fatalities", "trainees_by_program", "milex_peak", "idps_by_year")
+KEY_COMPUTED = (
+    "security_assistance_by_account",
+    "state_and_allies_civilian_fatalities",
+    "trainees_by_program",
+    "milex_peak",
+    "idps_by_year",
+)
 KEY_PUBLISHED = (
     "security_assistance_total",
     "un_mission_support_total",
@@ -143,7 +149,12 @@ KEY_PUBLISHED = (
 )
 # One number per concept in the key figures: a computed topic and the published one about the same thing,
 # shown in the computed line as a reconciliation rather than as a second key figure.
-KEY_PAIRS = {"trainees_by_program": "trainees_total", "milex_peak": "milex_peak", "idps_by_year": "idps"}
+KEY_PAIRS = {
+    "security_assistance_by_account": "security_assistance_total",
+    "trainees_by_program": "trainees_total",
+    "milex_peak": "milex_peak",
+    "idps_by_year": "idps",
+}
 # Detail topics whose rows should add up to a published total: (detail, total).
 SUM_CHECKS = (
     ("security_assistance_by_program", "security_assistance_total"),
@@ -276,9 +287,9 @@ def build_factsheet(con: Connection, iso3: str, period: tuple[int, int] = DEFAUL
     harm = _section(sections, "Civilian harm")
     harm.records, harm.record_kind = documented_incidents(ctx), "incidents"
     status = _section(sections, "Partnership status")
-    status.records, status.record_kind = timeline_events(ctx), "timeline"
+    status.records, status.record_kind = timeline(ctx), "timeline"
     events = [dict(r.fields) for r in status.records if r.fields.get("kind") in ("coup", "restriction", "sanction")]
-    written = paragraphs(Facts(crosswalk().name(iso3), by_computed, by_published, events))
+    written = paragraphs(Facts(crosswalk().name(iso3), by_computed, by_published, events, period))
     for section in sections:
         prefix = next((p for p in written if section.title.startswith(p)), None)
         if prefix is not None:

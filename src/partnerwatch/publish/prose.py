@@ -46,6 +46,7 @@ class Facts:
     published: dict[str, list[Figure]]
     events: list[dict[str, object]]
     """The timeline's coups, restrictions and sanctions (fields of the timeline records)."""
+    period: tuple[int, int] = (2001, 2021)
 
     def fig(self, topic: str) -> Figure | None:
         """The first computed figure of a topic that has a value or rows."""
@@ -164,6 +165,37 @@ def assistance(f: Facts) -> list[Sentence]:
 
 def security(f: Facts) -> list[Sentence]:
     out: list[Sentence] = []
+    accounts = f.fig("security_assistance_by_account")
+    if accounts is not None and accounts.rows and accounts.value:
+        top = accounts.rows[0]
+        out.append(
+            Sentence(
+                f"The United States obligated {money(accounts.value)} in security assistance to {f.country} in"
+                f" FY{period_words(accounts.period).replace('–', '–FY')}; the largest account was {top['account']},"
+                f" with {share(_num(top['amount_usd']), accounts.value)}.",
+                (accounts,),
+            )
+        )
+        yearly = f.fig("security_assistance_by_year")
+        if yearly is not None and yearly.rows:
+            by_year = {int(_num(y)): amount for y, amount in _by(yearly.rows, "fiscal_year", "amount_usd").items()}
+            peak, last = max(by_year, key=lambda y: by_year[y]), max(by_year)
+            out.append(
+                Sentence(
+                    f"Security obligations were highest in FY{peak}, at {money(by_year[peak])}, and came to"
+                    f" {money(by_year[last])} in FY{last}, the last year loaded.",
+                    (yearly,),
+                )
+            )
+        published = next(iter(f.pub("security_assistance_total")), None)
+        if published is not None:
+            out.append(
+                Sentence(
+                    f"The published factsheet gives {money(published.value or 0, published.qualifier)} for"
+                    f" {period_words(published.period)}, counting programs by another basis.",
+                    (published,),
+                )
+            )
     programs = f.fig("security_assistance_by_program")
     if programs is not None and programs.rows:
         total = _sum(programs.rows, "amount_usd")
@@ -176,7 +208,7 @@ def security(f: Facts) -> list[Sentence]:
                 (programs,),
             )
         )
-    totals = f.pub("security_assistance_total")
+    totals = f.pub("security_assistance_total") if accounts is None else []
     if totals:
         first = totals[0]
         out.append(
@@ -214,12 +246,12 @@ def security(f: Facts) -> list[Sentence]:
                 tuple(listed),
             )
         )
-    if programs is None:
+    if programs is None and accounts is None:
         out.append(
             _not_loaded(
                 f.country,
-                "Security assistance by program",
-                f.missing("security_assistance_by_program") or "no account-level assistance loaded",
+                "U.S. security assistance by account",
+                f.missing("security_assistance_by_account") or "no account-level assistance loaded",
             )
         )
     return out
@@ -355,14 +387,19 @@ def training(f: Facts) -> list[Sentence]:
 
 def partnership(f: Facts) -> list[Sentence]:
     out: list[Sentence] = []
-    coups = [e for e in f.events if e["kind"] == "coup"]
+    coups = [e for e in f.events if e["kind"] == "coup" and e.get("outcome", "successful") == "successful"]
+    failed = [e for e in f.events if e["kind"] == "coup" and e.get("outcome") == "failed"]
     effect = f.fig("restrictions_effect")
     if coups:
         dates = [when(e["date"], str(e["date_precision"])) for e in coups]  # type: ignore[arg-type]
+        attempts = f", and {number_word(len(failed))} failed attempt{'s' if len(failed) > 1 else ''}" if failed else ""
         out.append(
             Sentence(
-                f"The timeline records {number_word(len(coups))} coup{'s' if len(coups) > 1 else ''} in {f.country}:"
-                f" {_join(dates)}."
+                f"The timeline records {number_word(len(coups))} successful coup{'s' if len(coups) > 1 else ''} in"
+                f" {f.country} since {f.period[0]}: {_join(dates)}{attempts}. Each can trigger the restrictions of"
+                " Section 7008 on assistance to the government; whether they apply is the State Department's"
+                " determination.",
+                (effect,) if effect is not None else (),  # its sources are the events' (coups file, timeline)
             )
         )
     if effect is not None:
@@ -390,23 +427,43 @@ def partnership(f: Facts) -> list[Sentence]:
 
 
 def _effect_sentence(fields: Mapping[str, object]) -> str:
-    """The before/after comparison of one coup, in words; '' for restrictions and windows with nothing loaded."""
+    """One coup's before-and-after in words, each window with the years its data cover; '' if nothing is loaded."""
     if fields.get("kind") != "coup":
         return ""
-    before, after = fields.get("trainees_before"), fields.get("trainees_after")
+
+    def cover(years: object) -> str:
+        """'FY2020 (FY2021–22 not loaded)' -> 'FY2020 only; FY2021–22 not loaded' (no brackets in brackets)."""
+        return re.sub(r"^(.*?) \((.*) not loaded\)$", r"\1 only; \2 not loaded", str(years))
+
+    def windows(before: object, after: object, years: tuple[object, object], say: Callable[[float], str]) -> str:
+        if before is None:
+            text = "no data are loaded for the three fiscal years before it"
+        else:
+            text = f"{say(_num(before))} in the three fiscal years before it ({cover(years[0])})"
+        if after is None:
+            return text + ", and no data are loaded for the years after"
+        return text + f" and {say(_num(after))} in the three after ({cover(years[1])})"
+
     parts = []
-    if before is not None:
-        parts.append(
-            f"the FMTR reports loaded for the three fiscal years before it ({fields['years_before']}) list"
-            f" {count(_num(before))} trainees"
-        )
-    if after is not None:
-        parts.append(f"those after it ({fields['years_after']}) list {count(_num(after))}")
-    elif before is not None:
-        parts.append("no report is loaded for the years after it")
+    money_before, money_after = fields.get("security_before_usd"), fields.get("security_after_usd")
+    if money_before is not None or money_after is not None:
+        years = (fields.get("security_years_before"), fields.get("security_years_after"))
+        parts.append(f"U.S. security assistance came to {windows(money_before, money_after, years, money)}")
+    before, after = fields.get("trainees_before"), fields.get("trainees_after")
+    if before is not None or after is not None:
+        years = (fields.get("years_before"), fields.get("years_after"))
+        trained = windows(before, after, years, lambda n: f"{count(n)} trainees")
+        parts.append(f"the FMTR reports loaded list {trained}")
     if not parts:
         return ""
-    return f"For the {fields['when']} coup, {'; '.join(parts)}."
+    rose = money_before is not None and money_after is not None and _num(money_after) > _num(money_before)
+    caveat = (
+        " A rise after a coup can come from support to peace operations in the country (Peace Keeping"
+        " Operations) rather than from aid to its government, which Section 7008 restricts."
+        if rose
+        else ""
+    )
+    return f"For the {fields['when']} coup, {'; '.join(parts)}.{caveat}"
 
 
 def _join(items: list[str]) -> str:

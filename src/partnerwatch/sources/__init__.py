@@ -10,9 +10,11 @@ from partnerwatch.errors import PartnerWatchError
 from partnerwatch.sources import (
     acled,
     awsd,
+    coups,
     curated,
     fmtr,
     foreignassistance,
+    greenbook,
     idmc,
     iom_dtm,
     sipri_milex,
@@ -30,6 +32,7 @@ REGISTRY: dict[str, Source] = {
         sipri_milex.SOURCE,
         fmtr.SOURCE,
         foreignassistance.SOURCE,
+        greenbook.SOURCE,
         acled.SOURCE,
         ucdp.BRD_SOURCE,
         ucdp.ACD_SOURCE,
@@ -38,6 +41,7 @@ REGISTRY: dict[str, Source] = {
         iom_dtm.SOURCE,
         awsd.SOURCE,
         un_treaties.SOURCE,
+        coups.SOURCE,
         table.SOURCE,
         curated.SOURCE,
     )

@@ -80,6 +80,7 @@ def csv_records(
     errors: ErrorCollector | None = None,
     column: Callable[[str], str] | None = None,
     hxl: str | None = None,
+    delimiter: str = ",",
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (first physical line, row) for each data row; the header and every row's width are checked.
 
@@ -89,9 +90,9 @@ def csv_records(
     Any other width mismatch is a ``bad-row``: raised at once, or collected in
     ``errors`` (and the row skipped) when given. ``column`` maps each header
     name to the name the source uses (older spellings); ``hxl`` names the
-    column that marks an HXL hashtag row.
+    column that marks an HXL hashtag row; ``delimiter`` is a tab for tab-separated files.
     """
-    reader = csv.reader(text_lines(text))
+    reader = csv.reader(text_lines(text), delimiter=delimiter)
     header = next(guarded(reader, file), None)
     if header is None:
         raise PartnerWatchError.single("empty-file", "the file is empty", file=file)

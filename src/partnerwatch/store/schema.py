@@ -181,6 +181,14 @@ _V7 = (
         source_row INTEGER NOT NULL, text VARCHAR NOT NULL, citation VARCHAR NOT NULL)""",
 )
 
+_V8 = (
+    # Coup attempts (Powell & Thyne): dated events with the precision their source gives.
+    f"""CREATE TABLE coups (
+        {SNAPSHOT_ID}, country_iso3 VARCHAR NOT NULL, country VARCHAR NOT NULL, ccode INTEGER,
+        date DATE NOT NULL, date_precision VARCHAR NOT NULL, year INTEGER NOT NULL, month INTEGER, day INTEGER,
+        outcome VARCHAR NOT NULL, version VARCHAR, source_row INTEGER NOT NULL)""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables, snapshots and country crosswalk", _V1),
     Migration(2, "FMTR: training accounts, printed totals, accepted load issues", _V2),
@@ -189,6 +197,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "curated rows keep their line, so every engine gives them in the document's order", _V5, _V5_DUCKDB),
     Migration(6, "keyed tables keep every live snapshot's version of a record; warnings kept on snapshots", _V6),
     Migration(7, "curated narratives: an analyst's paragraphs per section, with references to figures", _V7),
+    Migration(8, "coup attempts, dated to the precision of their source", _V8),
 )
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.
@@ -209,6 +218,7 @@ DATA_TABLES: tuple[str, ...] = (
     "timeline",
     "legal_instruments",
     "narratives",
+    "coups",
     "snapshot_issues",
 )
 REFERENCE_TABLES: tuple[str, ...] = ("countries", "country_aliases", "snapshots")
