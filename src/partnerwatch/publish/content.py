@@ -11,7 +11,7 @@ from partnerwatch.figures.partnership import when as dated
 from partnerwatch.figures.published import Record
 from partnerwatch.publish.factsheet import REPORTED_IN, TABLE_TITLES, TABLE_TOPICS, Section, cite
 from partnerwatch.publish.format import format_period, format_value
-from partnerwatch.publish.prose import period_words
+from partnerwatch.publish.prose import Sentence, period_words
 from partnerwatch.publish.style import column_label, hidden, is_money, value_label
 
 
@@ -73,6 +73,18 @@ def short_form(citation: str, limit: int = 80) -> str:
     if len(head) > limit:
         head = head[: limit - 1].rsplit(" ", 1)[0] + "\u2026"
     return head
+
+
+def paragraph_items(notes: Notes, sentences: list[Sentence]) -> list[tuple[str, list[int]]]:
+    """A paragraph's sentences with their note numbers; a run on the same sources is noted once, at its end.
+
+    Three sentences on one coup table would otherwise each carry the same seven marks.
+    """
+    items = [(s.text, notes.numbers(s.sources)) for s in sentences]
+    return [
+        (text, [] if i + 1 < len(items) and items[i + 1][1] == marks else marks)
+        for i, (text, marks) in enumerate(items)
+    ]
 
 
 def _grouped_citations(sources: tuple[SourceRef, ...] | list[SourceRef]) -> list[str]:

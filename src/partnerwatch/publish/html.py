@@ -18,6 +18,7 @@ from partnerwatch.publish.content import (
     computed_tables,
     figure_table,
     mark,
+    paragraph_items,
     published_tables,
     record_line,
     records_by_group,
@@ -79,9 +80,7 @@ def blocks_for(
     table stays in place.
     """
     blocks = [
-        Block("paragraph", items=[(s.text, notes.numbers(s.sources)) for s in paragraph])
-        for paragraph in section.paragraphs
-        if paragraph
+        Block("paragraph", items=paragraph_items(notes, paragraph)) for paragraph in section.paragraphs if paragraph
     ]
     lines = [Block("line", text, notes.numbers(sources)) for text, sources in value_lines(section)]
     if lines:

@@ -9,6 +9,7 @@ from partnerwatch.publish.content import (
     computed_tables,
     figure_table,
     mark,
+    paragraph_items,
     published_tables,
     record_line,
     records_by_group,
@@ -71,7 +72,7 @@ def _section(section: Section, notes: Notes) -> list[str]:
     if section.empty:
         return out + ["No data loaded for this section.", ""]
     for paragraph in section.paragraphs:
-        out += [" ".join(s.text + _marks(notes.numbers(s.sources)) for s in paragraph), ""]
+        out += [" ".join(text + _marks(marks) for text, marks in paragraph_items(notes, paragraph)), ""]
     lines = [f"- {text}{_marks(notes.numbers(sources))}" for text, sources in value_lines(section)]
     out += lines + ([""] if lines else [])
     for figure in computed_tables(section):
