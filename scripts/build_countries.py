@@ -212,6 +212,7 @@ ALIASES: dict[str, dict[str, str]] = {
         "Yemen Arab Republic; N. Yemen": "YEM",
         "Yemen People's Republic; S. Yemen": "YMD",
     },
+    "un-peacekeeping": {"Republic of Korea": "KOR"},
     # USAID's Greenbook: its own spellings, and regional lines "(not specified)" as the FA.gov regions.
     "greenbook": {
         "Korea, South": "KOR", "Korea, North": "PRK", "China (P.R.C.)": "CHN", "Burma (Myanmar)": "MMR",

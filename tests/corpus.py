@@ -27,6 +27,7 @@ CORPUS: tuple[tuple[str, str, bool], ...] = (
     ("iom-dtm", "iom-dtm/Mali_Baseline_Assessment_December_2018.xlsx", False),
     ("awsd", "awsd/security_incidents.csv", True),
     ("coups", "coups/powell_thyne_coups_final.txt", False),
+    ("un-peacekeeping", "un-peacekeeping/CountryByYear.csv", False),
     ("un-treaties", "un-treaties/hr_status_op_crc_ac.csv", False),
     ("un-treaties", "un-treaties/hr_status_cat.csv", False),
 )

@@ -13,6 +13,7 @@ from partnerwatch.figures import (
     legal,
     milex,
     partnership,
+    peacekeeping,
     security,
     training,
 )
@@ -47,6 +48,7 @@ FAMILIES: tuple[tuple[str, tuple[Callable[[FigureContext], Figure], ...]], ...] 
         ),
     ),
     ("displacement", (displacement.idp_stock_by_year, displacement.dtm_rounds, displacement.aid_worker_attacks)),
+    ("peacekeeping", (peacekeeping.peacekeeping_contributions,)),
     ("legal", (legal.treaty_ratifications,)),
     ("partnership", (partnership.restrictions_effect,)),
 )
@@ -65,6 +67,7 @@ TOPICS: dict[str, str] = {
     "deadliest_events": "deadliest_civilian_events",
     "idp_stock_by_year": "idps_by_year",
     "dtm_rounds": "dtm_idps",
+    "peacekeeping_contributions": "peacekeeping_contributions_by_year",
 }
 
 

@@ -52,7 +52,12 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ),
     (
         "Security assistance",
-        ("security_assistance_by_account", "security_assistance_by_year", "security_assistance_by_program"),
+        (
+            "security_assistance_by_account",
+            "security_assistance_by_year",
+            "security_assistance_by_program",
+            "peacekeeping_contributions_by_year",
+        ),
         (
             "security_assistance_by_program",
             "un_mission_support_total",

@@ -196,6 +196,19 @@ def security(f: Facts) -> list[Sentence]:
                     (published,),
                 )
             )
+    blue = f.fig("peacekeeping_contributions_by_year")
+    if blue is not None and blue.rows and blue.value is not None:
+        per_year = _by(blue.rows, "year", "personnel")
+        top_year = max(per_year, key=lambda y: per_year[y])
+        latest = [r for r in blue.rows if str(r["year"]) == blue.item]
+        largest = max(latest, key=lambda r: _num(r["personnel"])) if latest else None
+        people = "one person" if blue.value == 1 else f"{count(blue.value)} uniformed personnel"
+        text = f"{f.country} contributed {people} to UN peace operations in {blue.item}"
+        if largest is not None and largest["mission"] != "other missions" and blue.value > 1:
+            text += f", most of them to {largest['mission']}"
+        if per_year[top_year] > blue.value:
+            text += f"; its contribution was largest in {top_year}, with {count(per_year[top_year])}"
+        out.append(Sentence(text + ".", (blue,)))
     programs = f.fig("security_assistance_by_program")
     if programs is not None and programs.rows:
         total = _sum(programs.rows, "amount_usd")

@@ -21,6 +21,7 @@ from partnerwatch.sources import (
     sipri_transfers,
     table,
     ucdp,
+    un_peacekeeping,
     un_treaties,
 )
 from partnerwatch.sources.base import Origin, ParsedFile, Source
@@ -42,6 +43,7 @@ REGISTRY: dict[str, Source] = {
         awsd.SOURCE,
         un_treaties.SOURCE,
         coups.SOURCE,
+        un_peacekeeping.SOURCE,
         table.SOURCE,
         curated.SOURCE,
     )

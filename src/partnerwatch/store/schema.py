@@ -189,6 +189,13 @@ _V8 = (
         outcome VARCHAR NOT NULL, version VARCHAR, source_row INTEGER NOT NULL)""",
 )
 
+_V9 = (
+    # Uniformed personnel a country contributed to a UN peace operation, by year (total is the figure used).
+    f"""CREATE TABLE peacekeeping (
+        {SNAPSHOT_ID}, country_iso3 VARCHAR NOT NULL, year INTEGER NOT NULL, mission VARCHAR NOT NULL,
+        female INTEGER, male INTEGER, total INTEGER NOT NULL, source_row INTEGER NOT NULL)""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables, snapshots and country crosswalk", _V1),
     Migration(2, "FMTR: training accounts, printed totals, accepted load issues", _V2),
@@ -198,6 +205,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "keyed tables keep every live snapshot's version of a record; warnings kept on snapshots", _V6),
     Migration(7, "curated narratives: an analyst's paragraphs per section, with references to figures", _V7),
     Migration(8, "coup attempts, dated to the precision of their source", _V8),
+    Migration(9, "UN peacekeeping contributions by year, country and mission", _V9),
 )
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.
@@ -219,6 +227,7 @@ DATA_TABLES: tuple[str, ...] = (
     "legal_instruments",
     "narratives",
     "coups",
+    "peacekeeping",
     "snapshot_issues",
 )
 REFERENCE_TABLES: tuple[str, ...] = ("countries", "country_aliases", "snapshots")
