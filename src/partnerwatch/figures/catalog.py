@@ -8,6 +8,7 @@ from dataclasses import replace
 from partnerwatch.figures import (
     arms,
     assistance,
+    conflict,
     displacement,
     harm,
     legal,
@@ -45,6 +46,7 @@ FAMILIES: tuple[tuple[str, tuple[Callable[[FigureContext], Figure], ...]], ...] 
             harm.state_and_allies_fatalities,
             harm.latest_quarter_vs_previous_year,
             harm.deadliest_events,
+            conflict.battle_deaths_by_year,
         ),
     ),
     ("displacement", (displacement.idp_stock_by_year, displacement.dtm_rounds, displacement.aid_worker_attacks)),

@@ -97,6 +97,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
             "state_and_allies_civilian_fatalities",
             "civilian_fatalities_change",
             "deadliest_civilian_events",
+            "battle_deaths_by_year",
         ),
         (
             "civilian_fatalities",

@@ -528,6 +528,21 @@ def harm(f: Facts) -> list[Sentence]:
                 (latest,),
             )
         )
+    battles = f.fig("battle_deaths_by_year")
+    if battles is not None and battles.rows and battles.value:
+        per_year = _by(battles.rows, "year", "battle_deaths")
+        worst = max(per_year, key=lambda y: per_year[y])
+        backed = sorted({int(_num(r["year"])) for r in battles.rows if r["us_supported_government"]})
+        text = (
+            f"UCDP counts {count(battles.value)} battle-related deaths in armed conflicts in {f.country} in"
+            f" {period_words(battles.period)}, the most in {worst} ({count(per_year[worst])})"
+        )
+        if backed:
+            text += (
+                f"; it lists the United States among the government's supporters in {years_text(backed)}, as a"
+                " contributor of troops"
+            )
+        out.append(Sentence(text + ".", (battles,)))
     if by_class is None:
         out.append(
             _not_loaded(
