@@ -153,7 +153,7 @@ def published_tables(section: Section) -> list[tuple[str, list[Figure], list[str
     for topic, figures in grouped.items():
         first = figures[0]
         by_period = len({f.period for f in figures}) > 1
-        detailed = len({f.label for f in figures}) > 1
+        detailed = len({f.label for f in figures}) > 2  # a last row worded apart is not a column of detail
         title = TABLE_TITLES.get(topic, first.label)
         if not by_period and first.period:
             title += f", {format_period(first.period)}"
