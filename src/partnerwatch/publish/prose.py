@@ -637,7 +637,14 @@ WRITERS: dict[str, Callable[[Facts], list[Sentence]]] = {
     "Displacement": displacement,
     "Legal obligations": legal,
 }
-SUMMARY_FROM = ("U.S. assistance", "Foreign military training", "Arms sales", "Partnership status", "Civilian harm")
+SUMMARY_FROM = (
+    "U.S. assistance",
+    "Security assistance",
+    "Foreign military training",
+    "Arms sales",
+    "Partnership status",
+    "Civilian harm",
+)
 
 
 def paragraphs(f: Facts) -> dict[str, list[Sentence]]:
