@@ -100,7 +100,7 @@ def test_the_reference_figures_are_real(duckdb_store: tuple[Figures, Path]) -> N
     """Values checked against the sources (see the closing notes of the source issues), not against each other."""
     by_id = {iso3: {f["id"]: f for f in figures} for iso3, figures in duckdb_store[0].items()}
     mali, niger = by_id["MLI"], by_id["NER"]
-    assert len(mali) == 164 and sum(1 for f in mali.values() if not f["unavailable"]) == 160
+    assert len(mali) == 165 and sum(1 for f in mali.values() if not f["unavailable"]) == 161
     assert (round(mali["mli-milex-peak-2001-2021"]["value"]), mali["mli-milex-peak-2001-2021"]["item"]) == (
         652_883_353,
         "2021",

@@ -166,6 +166,11 @@ def test_the_real_greenbook_and_the_security_figures_it_feeds(
     assert accounts["Drug Interdiction and Counter-Drug Activities, Defense"] == 405_000.0
     assert "Development Assistance" not in accounts and "Peace Corps" not in accounts  # never security
     assert "Nonproliferation, Anti-Terrorism, Demining and Related Programs" in accounts  # filed under Economic
+    split = figures["economic_and_military_by_year"]
+    totals: dict[str, float] = {}
+    for row in split.rows:
+        totals[str(row["category"])] = totals.get(str(row["category"]), 0.0) + float(str(row["amount_usd"]))
+    assert totals == {"Economic": 3_112_165_818.0, "Military": 169_995_159.0} and split.period == "2001–2020"
     sheet = build_factsheet(store, "MLI")
     notes = {r.topic: r for r in sheet.reconciliations}
     # The two that must match exactly, and one that differs by basis, said so rather than bent.

@@ -31,6 +31,7 @@ FAMILIES: tuple[tuple[str, tuple[Callable[[FigureContext], Figure], ...]], ...] 
             assistance.security_assistance_by_program,
             security.security_assistance_by_account,
             security.security_assistance_by_year,
+            security.economic_and_military_by_year,
         ),
     ),
     ("arms", (arms.arms_suppliers_by_delivered_tiv, arms.arms_deliveries_by_year, arms.us_arms_sales_by_year)),

@@ -186,3 +186,43 @@ def security_assistance_by_year(ctx: FigureContext) -> Figure:
         family=FAMILY,
         chart={"type": "bar", "x": "fiscal_year", "y": "amount_usd", "color": "category"},
     )
+
+
+def economic_and_military_by_year(ctx: FigureContext) -> Figure:
+    """The Greenbook's own split of U.S. obligations, Economic against Military, by fiscal year."""
+    fig_id = f"{ctx.iso3.lower()}-economic-and-military-by-year-{ctx.span}"
+    label = f"U.S. economic and military assistance obligated, by fiscal year (USAID Greenbook), {ctx.span}"
+    joined, _chosen = _chosen_scopes(ctx)
+    rows = joined.filter(
+        (joined.country_iso3 == ctx.iso3) & (joined.scope == "greenbook") & joined.fiscal_year.between(*ctx.period)
+    )
+    years = years_in(ctx, rows, "fiscal_year")
+    if not years:
+        return unavailable(fig_id, FAMILY, label, "usd", ctx.span, "no USAID Greenbook loaded for this country")
+    covered = span_text(years)
+    grouped = (
+        rows.group_by(["fiscal_year", "category"])
+        .aggregate(amount=rows.amount_usd.sum())
+        .order_by(["fiscal_year", "category"])
+    )
+    return Figure(
+        id=fig_id,
+        topic="economic_and_military_by_year",
+        label=f"U.S. economic and military assistance obligated, by fiscal year (USAID Greenbook), {covered}",
+        unit="usd",
+        period=covered,
+        method="Sum of current-dollar obligations per fiscal year and the Greenbook's assistance category, as it files"
+        " them: security accounts such as NADR and INCLE are under Economic there (the security-assistance figures"
+        " count them)." + shorter_note(ctx, covered, "Greenbook years loaded"),
+        sources=ctx.sources(rows.select(ctx.table("assistance").columns)),
+        rows=tuple(
+            {
+                "fiscal_year": int(r["fiscal_year"]),
+                "category": r["category"],
+                "amount_usd": round(float(r["amount"]), 2),
+            }
+            for r in ctx.rows(grouped)
+        ),
+        family=FAMILY,
+        chart={"type": "line", "x": "fiscal_year", "y": "amount_usd", "color": "category"},
+    )

@@ -41,7 +41,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("Key figures", (), ()),
     (
         "U.S. assistance",
-        ("us_aid_by_year", "us_aid_by_category", "humanitarian_to_security_ratio"),
+        ("us_aid_by_year", "economic_and_military_by_year", "us_aid_by_category", "humanitarian_to_security_ratio"),
         (
             "us_aid_by_category",
             "us_aid_reported",

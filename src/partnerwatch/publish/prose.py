@@ -140,6 +140,19 @@ def assistance(f: Facts) -> list[Sentence]:
         disbursed = [_num(r["amount_usd"]) for r in aid.rows if r["transaction_type"] == "Disbursements"]
         if disbursed:
             out.append(Sentence(f"Disbursements in the years loaded came to {money(sum(disbursed))}.", (aid,)))
+    split = f.fig("economic_and_military_by_year")
+    if split is not None and split.rows:
+        by_category = _by(split.rows, "category", "amount_usd")
+        military, total = by_category.get("Military", 0.0), sum(by_category.values())
+        if total > 0:
+            out.append(
+                Sentence(
+                    f"USAID's Greenbook files {share(military, total)} of U.S. obligations to {f.country} in"
+                    f" FY{period_words(split.period).replace('–', '–FY')} as military assistance"
+                    f" ({money(military)}) and the rest as economic, which includes some security accounts.",
+                    (split,),
+                )
+            )
     categories = {str(x.item): x for x in f.pub("us_aid_by_category")}
     humanitarian, security = categories.get("Humanitarian and health"), categories.get("Peace and security")
     if humanitarian is not None and security is not None and security.value:
