@@ -224,5 +224,5 @@ def economic_and_military_by_year(ctx: FigureContext) -> Figure:
             for r in ctx.rows(grouped)
         ),
         family=FAMILY,
-        chart={"type": "line", "x": "fiscal_year", "y": "amount_usd", "color": "category"},
+        # No chart of its own: the sentence gives the split, the table the years (the body's page budget).
     )
