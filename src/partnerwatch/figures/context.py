@@ -28,6 +28,8 @@ class FigureContext:
     iso3: str
     period: tuple[int, int] = DEFAULT_PERIOD
     _snapshots: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)
+    """Answers several figures of one context need (which snapshot kind a country's rows come from), asked once."""
 
     @classmethod
     def for_store(cls, con: Connection, iso3: str, period: tuple[int, int] = DEFAULT_PERIOD) -> FigureContext:

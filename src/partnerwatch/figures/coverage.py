@@ -15,6 +15,8 @@ from ibis.expr.types import Table
 
 from partnerwatch.figures.context import FigureContext
 
+MONTHS = "January February March April May June July August September October November December".split()
+
 
 def runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
     """Consecutive numbers as (first, last) runs: [2007, 2008, 2010] -> [(2007, 2008), (2010, 2010)]."""

@@ -16,14 +16,14 @@ from datetime import date
 
 from partnerwatch.figures.common import unavailable
 from partnerwatch.figures.context import FigureContext
-from partnerwatch.figures.coverage import years_text
+from partnerwatch.figures.coverage import MONTHS, years_text
 from partnerwatch.figures.model import Figure
 from partnerwatch.figures.published import Record, timeline_events
 from partnerwatch.figures.security import security_accounts, security_rows, security_years
+from partnerwatch.figures.training import report_years
 
 WINDOW = 3  # fiscal years before and after
 KINDS = ("coup", "restriction")
-MONTHS = "January February March April May June July August September October November December".split()
 
 
 def when(day: date, precision: str) -> str:
@@ -78,7 +78,9 @@ def coup_events(ctx: FigureContext) -> list[Record]:
 
 
 def timeline(ctx: FigureContext) -> list[Record]:
-    """The curated timeline and the coups table together, in date order, each coup once."""
+    """The curated timeline and the coups table together, in date order, each coup once (asked once per context)."""
+    if "timeline" in ctx.memo:
+        return list(ctx.memo["timeline"])
     curated = timeline_events(ctx)
     curated_coups = [r.fields["date"] for r in curated if r.fields["kind"] == "coup"]
     extra = [
@@ -87,7 +89,8 @@ def timeline(ctx: FigureContext) -> list[Record]:
         if r.fields["outcome"] != "successful"  # a curated coup is a successful one: never the same as a failed one
         or not any(abs((r.fields["date"] - day).days) <= SAME_EVENT_DAYS for day in curated_coups)  # type: ignore[operator]
     ]
-    return sorted(curated + extra, key=lambda r: (str(r.fields["date"]), str(r.fields["event_id"])))
+    ctx.memo["timeline"] = sorted(curated + extra, key=lambda r: (str(r.fields["date"]), str(r.fields["event_id"])))
+    return list(ctx.memo["timeline"])
 
 
 def restrictions_effect(ctx: FigureContext) -> Figure:
@@ -109,9 +112,7 @@ def restrictions_effect(ctx: FigureContext) -> Figure:
         if r["fiscal_year"] is not None
     }
     security = {year: found.get(year, 0.0) for year in security_years(ctx)} if found else {}
-    totals = ctx.table("training_totals")
-    printed = totals.filter(totals.fiscal_year.notnull()).select("fiscal_year").distinct()
-    reports = {int(r["fiscal_year"]) for r in ctx.rows(printed)}
+    reports = report_years(ctx, within_period=False)  # a window may reach past the period asked for
     tr = ctx.table("training")
     tr = tr.filter(tr.country_iso3 == ctx.iso3)
     trained = {
@@ -190,4 +191,4 @@ def _short_years(years: list[int]) -> str:
     return re.sub(r"FY(\d\d)(\d\d)–FY\1(\d\d)", r"FY\1\2–\3", years_text(years, "FY"))
 
 
-__all__ = ["restrictions_effect", "security_accounts", "when", "event_fiscal_year"]
+__all__ = ["event_fiscal_year", "restrictions_effect", "timeline", "when"]

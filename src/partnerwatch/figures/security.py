@@ -57,10 +57,14 @@ def _chosen_scopes(ctx: FigureContext) -> tuple[Table, list[str]]:
     """The assistance rows joined to their snapshots, and the one kind of account-level snapshot for the country."""
     a, s = ctx.table("assistance"), ctx.table("snapshots")
     joined = a.join(s, a.snapshot_id == s.id)
-    mine = joined.filter(joined.country_iso3 == ctx.iso3)
-    scopes = {r["scope"] for r in ctx.rows(mine.select("scope").distinct())}
-    chosen = ["greenbook"] if "greenbook" in scopes else sorted(x for x in scopes if x != "country-summary")
-    return joined, chosen
+    if "security_scopes" not in ctx.memo:
+        mine = joined.filter(joined.country_iso3 == ctx.iso3)
+        scopes = {r["scope"] for r in ctx.rows(mine.select("scope").distinct())}
+        greenbook = "greenbook" in scopes
+        ctx.memo["security_scopes"] = (
+            ["greenbook"] if greenbook else sorted(x for x in scopes if x != "country-summary")
+        )
+    return joined, list(ctx.memo["security_scopes"])
 
 
 def security_rows(ctx: FigureContext) -> tuple[Table, str]:

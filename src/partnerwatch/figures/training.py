@@ -22,14 +22,11 @@ def _rows(ctx: FigureContext):  # type: ignore[no-untyped-def]
     return t.filter((t.country_iso3 == ctx.iso3) & t.fiscal_year.between(*ctx.period))
 
 
-def report_years(ctx: FigureContext) -> list[int]:
-    """The fiscal years of the FMTR reports loaded, within the period asked for (any region)."""
+def report_years(ctx: FigureContext, *, within_period: bool = True) -> list[int]:
+    """The fiscal years of the FMTR reports loaded (any region), within the period asked for unless told not to."""
     t = ctx.table("training_totals")
-    return [
-        y
-        for y in years_in(ctx, t.filter(t.fiscal_year.notnull()), "fiscal_year")
-        if ctx.period[0] <= y <= ctx.period[1]
-    ]
+    years = years_in(ctx, t.filter(t.fiscal_year.notnull()), "fiscal_year")
+    return [y for y in years if ctx.period[0] <= y <= ctx.period[1]] if within_period else years
 
 
 def reports_text(ctx: FigureContext) -> str:

@@ -199,7 +199,7 @@ def value_lines(section: Section) -> list[tuple[str, tuple[SourceRef, ...]]]:
         sources = figure.sources
         if beside is not None:
             value = format_value(beside.value, beside.unit, beside.qualifier)
-            period = period_words(format_period(beside.period))
+            period = period_words(beside.period)
             text += f" — published: {value}{f' for {period}' if period else ''}{_why_apart(figure, beside)}"
             sources = tuple(dict.fromkeys((*figure.sources, *beside.sources)))
         lines.append((text, sources))

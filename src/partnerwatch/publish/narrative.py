@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from partnerwatch.errors import DataError, PartnerWatchError
 from partnerwatch.figures.model import Figure
 from partnerwatch.figures.published import Record
-from partnerwatch.publish.format import format_period, format_value
+from partnerwatch.publish.format import format_value
 from partnerwatch.publish.prose import Sentence, period_words, spoken
 from partnerwatch.sources.curated.narrative import REFERENCE
 
@@ -120,7 +120,7 @@ def _view(figure: Figure, view: str) -> str:
     if figure.unavailable:
         return ""
     if view == "period":
-        return period_words(format_period(figure.period))
+        return period_words(figure.period)
     if view == "item":
         return figure.item
     if view == "label":

@@ -16,9 +16,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from partnerwatch.figures.coverage import period_years, years_text
+from partnerwatch.figures.coverage import MONTHS, period_years, years_text
 from partnerwatch.figures.model import Figure, SourceRef
 from partnerwatch.figures.partnership import when
+from partnerwatch.publish.format import format_period
 from partnerwatch.publish.numbers import change, count, money, number_word, ordinal, percent, share, times
 from partnerwatch.publish.style import value_label
 
@@ -97,12 +98,9 @@ def _by(rows: Iterable[Mapping[str, object]], key: str, column: str) -> dict[obj
     return dict(totals)
 
 
-MONTHS = "January February March April May June July August September October November December".split()
-
-
 def period_words(period: str) -> str:
     """A period as a sentence says it: '2001-2021' -> '2001–2021', '2021-09' -> 'September 2021'."""
-    period = re.sub(r"\b(\d{4})-(\d{4})\b", "\\1–\\2", period)
+    period = format_period(period)
     return re.sub(r"\b(\d{4})-(0[1-9]|1[0-2])\b(?!-)", lambda m: f"{MONTHS[int(m.group(2)) - 1]} {m.group(1)}", period)
 
 
