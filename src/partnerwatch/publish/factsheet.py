@@ -295,14 +295,15 @@ def build_factsheet(con: Connection, iso3: str, period: tuple[int, int] = DEFAUL
     status = _section(sections, "Partnership status")
     status.records, status.record_kind = timeline(ctx), "timeline"
     events = [dict(r.fields) for r in status.records if r.fields.get("kind") in ("coup", "restriction", "sanction")]
-    written = paragraphs(Facts(crosswalk().name(iso3), by_computed, by_published, events, period))
+    annex = _section(sections, "Legal obligations annex")
+    annex.records, annex.record_kind = legal_annex(ctx), "annex"
+    facts = Facts(crosswalk().name(iso3), by_computed, by_published, events, period, has_annex=bool(annex.records))
+    written = paragraphs(facts)
     for section in sections:
         prefix = next((p for p in written if section.title.startswith(p)), None)
         if prefix is not None:
             section.paragraphs = [written[prefix]]
     warnings = _narrative(ctx, sections, computed + published)
-    annex = _section(sections, "Legal obligations annex")
-    annex.records, annex.record_kind = legal_annex(ctx), "annex"
     leftovers = [f for f in published if f.topic not in placed]
     if leftovers:
         sections.insert(-1, Section("Other published figures", published=leftovers))

@@ -48,6 +48,7 @@ class Facts:
     events: list[dict[str, object]]
     """The timeline's coups, restrictions and sanctions (fields of the timeline records)."""
     period: tuple[int, int] = (2001, 2021)
+    has_annex: bool = False
 
     def fig(self, topic: str) -> Figure | None:
         """The first computed figure of a topic that has a value or rows."""
@@ -629,13 +630,15 @@ def legal(f: Facts) -> list[Sentence]:
         " human-rights treaties and protocols in the UN Treaty Collection files loaded"
     )
     text += f"; it is not a party to the {_join(outside)}." if outside else "."
-    return [
-        Sentence(text, (treaties,)),
-        Sentence(
-            "The annex lists the international humanitarian and human rights law that binds the partner's forces and"
-            " the U.S. laws that condition assistance to them."
-        ),
-    ]
+    out = [Sentence(text, (treaties,))]
+    if f.has_annex:  # only a curated dataset gives the annex; a country without one is not promised it
+        out.append(
+            Sentence(
+                "The annex lists the international humanitarian and human rights law that binds the partner's forces"
+                " and the U.S. laws that condition assistance to them."
+            )
+        )
+    return out
 
 
 WRITERS: dict[str, Callable[[Facts], list[Sentence]]] = {
