@@ -46,20 +46,20 @@ def decode(data: bytes, encoding: str, file: str) -> tuple[str, list[str]]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PartnerWatchError.single("bad-encoding", f"file is UTF-16; expected {encoding}", file=file, row=1)
     text: str
-    if encoding.lower().replace("-", "") != "utf8" and not data.isascii():
-        try:
-            text = data.decode("utf-8")
-            warnings.append(f"{file}: file is UTF-8, not {encoding}; read as UTF-8")
-        except UnicodeDecodeError:
+    try:
+        if encoding.lower().replace("-", "") != "utf8" and not data.isascii():
+            try:
+                text = data.decode("utf-8")
+                warnings.append(f"{file}: file is UTF-8, not {encoding}; read as UTF-8")
+            except UnicodeDecodeError:
+                text = data.decode(encoding)  # Windows-1252 leaves five bytes undefined: they fail here
+        else:
             text = data.decode(encoding)
-    else:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise PartnerWatchError.single(
-                "bad-encoding", f"bytes are not valid {encoding} ({exc.reason})", file=file, row=line
-            ) from None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise PartnerWatchError.single(
+            "bad-encoding", f"bytes are not valid {encoding} ({exc.reason})", file=file, row=line
+        ) from None
     text = text.removeprefix("\ufeff")
     marks = text.count("\ufeff")
     if marks:  # files joined end to end carry the second file's byte-order mark inside a value
