@@ -175,7 +175,7 @@ ALIASES: dict[str, dict[str, str]] = {
         "Republic of the Congo": "COG", "Republic of Congo": "COG", "Congo-Brazzaville": "COG",
         "Congo-Kinshasa": "COD", "Turkey": "TUR", "Türkiye": "TUR", "United States of America": "USA",
         "UK": "GBR", "Great Britain": "GBR", "Russian Federation": "RUS", "UAE": "ARE",
-        "East Timor": "TLS", "Gambia, The": "GMB", "The Gambia": "GMB", "Vietnam": "VNM",
+        "East Timor": "TLS", "Gambia, The": "GMB", "The Gambia": "GMB", "The Bahamas": "BHS", "Vietnam": "VNM",
         "Viet Nam": "VNM", "Macedonia": "MKD", "Czech Republic": "CZE", "Slovak Republic": "SVK",
         "Bosnia-Herzegovina": "BIH", "Bosnia and Herzegovina": "BIH", "Kosovo": "XKX",
         "Palestine": "PSE", "Palestinian Territories": "PSE", "West Bank and Gaza": "PSE",
@@ -213,6 +213,10 @@ ALIASES: dict[str, dict[str, str]] = {
         "Yemen People's Republic; S. Yemen": "YMD",
     },
     "un-peacekeeping": {"Republic of Korea": "KOR"},
+    # ACLED's names in its aggregated workbooks (its event files use ISO codes as well).
+    "acled": {
+        "Bailiwick of Guernsey": "GGY", "Bailiwick of Jersey": "JEY", "Saint-Martin": "MAF", "Vatican City": "VAT",
+    },
     # USAID's Greenbook: its own spellings, and regional lines "(not specified)" as the FA.gov regions.
     "greenbook": {
         "Korea, South": "KOR", "Korea, North": "PRK", "China (P.R.C.)": "CHN", "Burma (Myanmar)": "MMR",

@@ -196,6 +196,24 @@ _V9 = (
         female INTEGER, male INTEGER, total INTEGER NOT NULL, source_row INTEGER NOT NULL)""",
 )
 
+_V10 = (
+    # The State Department's budget tables: one row per budget line, account and fiscal year, as printed.
+    f"""CREATE TABLE state_budget (
+        {SNAPSHOT_ID}, fiscal_year INTEGER NOT NULL, basis VARCHAR, line VARCHAR NOT NULL, line_kind VARCHAR NOT NULL,
+        region VARCHAR, country_iso3 VARCHAR, account VARCHAR NOT NULL, account_printed VARCHAR NOT NULL,
+        amount_thousands BIGINT NOT NULL, amount_usd DOUBLE NOT NULL, repeats_row INTEGER, document VARCHAR,
+        source_row INTEGER NOT NULL)""",
+)
+
+_V11 = (
+    # ACLED's aggregated workbooks: events and fatalities by country (or admin-2 area) and month, per measure.
+    f"""CREATE TABLE acled_monthly (
+        {SNAPSHOT_ID}, measure VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL, country VARCHAR NOT NULL,
+        admin1 VARCHAR, admin2 VARCHAR, admin1_pcode VARCHAR, admin2_pcode VARCHAR, year INTEGER NOT NULL,
+        month INTEGER NOT NULL, events INTEGER NOT NULL, fatalities INTEGER NOT NULL, sheet VARCHAR NOT NULL,
+        source_row INTEGER NOT NULL)""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables, snapshots and country crosswalk", _V1),
     Migration(2, "FMTR: training accounts, printed totals, accepted load issues", _V2),
@@ -206,6 +224,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "curated narratives: an analyst's paragraphs per section, with references to figures", _V7),
     Migration(8, "coup attempts, dated to the precision of their source", _V8),
     Migration(9, "UN peacekeeping contributions by year, country and mission", _V9),
+    Migration(10, "State Department budget tables by line, account and fiscal year", _V10),
+    Migration(11, "ACLED's aggregated monthly events and fatalities by country and admin area", _V11),
 )
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.
@@ -217,6 +237,7 @@ DATA_TABLES: tuple[str, ...] = (
     "arms_sales",
     "milex",
     "harm_events",
+    "acled_monthly",
     "conflict_deaths",
     "displacement",
     "aid_worker_incidents",
@@ -228,6 +249,7 @@ DATA_TABLES: tuple[str, ...] = (
     "narratives",
     "coups",
     "peacekeeping",
+    "state_budget",
     "snapshot_issues",
 )
 REFERENCE_TABLES: tuple[str, ...] = ("countries", "country_aliases", "snapshots")

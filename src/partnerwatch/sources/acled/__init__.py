@@ -6,8 +6,9 @@ from partnerwatch.sources.base import Origin, Source
 SOURCE = Source(
     name="acled",
     title="ACLED: Armed Conflict Location & Event Data",
-    reads="ACLED CSV: current export/API, dyadic export, HDX country file (HXL row), monadic export",
-    tables=("harm_events",),
+    reads="ACLED CSV: current export/API, dyadic export, HDX country file (HXL row), monadic export;"
+    " ACLED's aggregated monthly workbooks (.xlsx)",
+    tables=("harm_events", "acled_monthly"),
     origin=Origin.from_package(__name__),
     parse=parse_acled,
 )

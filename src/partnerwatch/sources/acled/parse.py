@@ -43,6 +43,7 @@ from partnerwatch.errors import DataError, ErrorCollector, PartnerWatchError
 from partnerwatch.sources import cells
 from partnerwatch.sources.acled import columnar
 from partnerwatch.sources.acled.actors import classify, classify_many
+from partnerwatch.sources.acled.aggregates import is_aggregated_workbook, parse_acled_workbook
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
 from partnerwatch.sources.tabular import csv_records, jsonl_as_csv
 
@@ -116,7 +117,12 @@ def old_taxonomy() -> dict[tuple[str, str], tuple[str, str | None]]:
 
 
 def parse_acled(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
-    """Stream current, dyadic and HDX files column by column; read the other shapes row by row."""
+    """Stream current, dyadic and HDX files column by column; read the other shapes row by row.
+
+    ACLED's aggregated workbooks (monthly counts, not events) are read by ``aggregates``.
+    """
+    if is_aggregated_workbook(path):
+        return parse_acled_workbook(path, progress)
     header = columnar.header_of(path)
     names = [_column(h) for h in header or []]
     streamable = (
