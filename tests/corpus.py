@@ -28,6 +28,8 @@ CORPUS: tuple[tuple[str, str, bool], ...] = (
     ("awsd", "awsd/security_incidents.csv", True),
     ("coups", "coups/powell_thyne_coups_final.txt", False),
     ("un-peacekeeping", "un-peacekeeping/CountryByYear.csv", False),
+    ("state-budget", "state-budget/STATE budget by country.13.csv", False),
+    ("state-budget", "state-budget/STATE budget by country.16.csv", False),
     ("un-treaties", "un-treaties/hr_status_op_crc_ac.csv", False),
     ("un-treaties", "un-treaties/hr_status_cat.csv", False),
 )

@@ -29,8 +29,20 @@ def test_battle_deaths_for_a_country_without_acled(store: duckdb.DuckDBPyConnect
     assert backed == [2017, 2018, 2019, 2020, 2021]
     harm = next(s for s in build_factsheet(store, "NER").sections if s.title == "Civilian harm")
     assert harm.sentences[0].text == (
-        "UCDP counts 2,127 battle-related deaths in armed conflicts in Niger in 2007–2021, the most in 2020 (512);"
-        " it lists the United States among the government's supporters in 2017–2021, as a contributor of troops."
+        "UCDP counts 2,127 battle-related deaths in armed conflicts in Niger in 2007–2021, the most in 2020 (512)."
     )
+    assert harm.sentences[1].text == (
+        "UCDP records two armed conflicts between the government of Niger and armed groups in 2007–2021, over"
+        " government (MNJ and JNIM) and over territory (IS); it lists the United States among the government's"
+        " supporters in 2017–2021, against IS and JNIM, as a contributor of troops."
+    )
+    conflicts = {f.topic: f for f in computed_figures(FigureContext.for_store(store, "NER"))}
+    assert [
+        (r["conflict_id"], r["over"], r["conflict_years"], r["us_supported_government"])
+        for r in conflicts["armed_conflicts"].rows
+    ] == [
+        ("430", "government", "2007–2008 and 2021", "2021"),
+        ("13639", "territory", "2015–2021", "2017–2021"),
+    ]
     # Still no ACLED: the paragraph says so rather than passing battle deaths off as civilian harm.
-    assert harm.sentences[1].missing and "no ACLED events" in harm.sentences[1].text
+    assert harm.sentences[2].missing and "no ACLED events" in harm.sentences[2].text

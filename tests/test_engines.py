@@ -100,7 +100,7 @@ def test_the_reference_figures_are_real(duckdb_store: tuple[Figures, Path]) -> N
     """Values checked against the sources (see the closing notes of the source issues), not against each other."""
     by_id = {iso3: {f["id"]: f for f in figures} for iso3, figures in duckdb_store[0].items()}
     mali, niger = by_id["MLI"], by_id["NER"]
-    assert len(mali) == 165 and sum(1 for f in mali.values() if not f["unavailable"]) == 161
+    assert len(mali) == 169 and sum(1 for f in mali.values() if not f["unavailable"]) == 164
     assert (round(mali["mli-milex-peak-2001-2021"]["value"]), mali["mli-milex-peak-2001-2021"]["item"]) == (
         652_883_353,
         "2021",
@@ -124,6 +124,16 @@ def test_the_reference_figures_are_real(duckdb_store: tuple[Figures, Path]) -> N
         if r["fiscal_year"] == 2012 and r["account"] == "Peace Keeping Operations"
     ]
     assert pko_2012 == [128_260_000]
+    # The State budget table against the Greenbook: FY2013 PKO allotted and obligated to the dollar.
+    planned = mali["mli-security-planned-and-obligated-2001-2021"]["rows"]
+    assert {"fiscal_year": 2013, "account": "PKO", "basis": "actual", "planned_usd": 19_908_000.0} in [
+        {k: v for k, v in r.items() if k != "obligated_usd"} for r in planned if r["obligated_usd"] == 19_908_000
+    ]
+    support = mali["mli-us-supported-government-2001-2021"]
+    assert (support["value"], support["item"]) == (9, "2013–2021")
+    assert {"opponent": "JNIM", "support_years": "2017–2021", "first": 2017, "last": 2021} in support["rows"]
+    missions = mali["mli-peacekeeping-contributions-2001-2021"]["rows"]
+    assert {r["mission"] for r in missions if r["year"] == 2020} == {"MINUSCA", "MONUSCO", "BINUH"}
 
 
 @pytest.mark.parametrize("engine", ["postgresql", "spark", "parquet"])

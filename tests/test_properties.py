@@ -129,7 +129,18 @@ def test_rows_in_the_format_give_rows_or_coded_errors(source: str, data: st.Data
 
 @pytest.mark.parametrize(
     "source",
-    [*SOURCES, "sipri-transfers", "fmtr", "sipri-milex", "idmc", "iom-dtm", "greenbook", "coups", "un-peacekeeping"],
+    [
+        *SOURCES,
+        "sipri-transfers",
+        "fmtr",
+        "sipri-milex",
+        "idmc",
+        "iom-dtm",
+        "greenbook",
+        "coups",
+        "un-peacekeeping",
+        "state-budget",
+    ],
 )
 @settings(max_examples=EXAMPLES or 25, deadline=None)
 @given(blob=st.binary(max_size=2000))

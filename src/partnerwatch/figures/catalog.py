@@ -8,9 +8,11 @@ from dataclasses import replace
 from partnerwatch.figures import (
     arms,
     assistance,
+    budget,
     conflict,
     displacement,
     harm,
+    harm_monthly,
     legal,
     milex,
     partnership,
@@ -32,6 +34,7 @@ FAMILIES: tuple[tuple[str, tuple[Callable[[FigureContext], Figure], ...]], ...] 
             security.security_assistance_by_account,
             security.security_assistance_by_year,
             security.economic_and_military_by_year,
+            budget.security_planned_and_obligated,
         ),
     ),
     ("arms", (arms.arms_suppliers_by_delivered_tiv, arms.arms_deliveries_by_year, arms.us_arms_sales_by_year)),
@@ -48,6 +51,9 @@ FAMILIES: tuple[tuple[str, tuple[Callable[[FigureContext], Figure], ...]], ...] 
             harm.latest_quarter_vs_previous_year,
             harm.deadliest_events,
             conflict.battle_deaths_by_year,
+            conflict.armed_conflicts,
+            conflict.us_supported_government,
+            harm_monthly.monthly_violence,
         ),
     ),
     ("displacement", (displacement.idp_stock_by_year, displacement.dtm_rounds, displacement.aid_worker_attacks)),
@@ -71,6 +77,8 @@ TOPICS: dict[str, str] = {
     "idp_stock_by_year": "idps_by_year",
     "dtm_rounds": "dtm_idps",
     "peacekeeping_contributions": "peacekeeping_contributions_by_year",
+    "monthly_violence": "acled_monthly_violence",
+    "security_planned_and_obligated": "security_planned_and_obligated",
 }
 
 

@@ -59,10 +59,9 @@ def peacekeeping_contributions(ctx: FigureContext) -> Figure:
     }
     named = sorted(by_mission, key=lambda m: (-by_mission[m], m))[:NAMED_MISSIONS]
     grouped = rows.group_by(["year", "mission"]).aggregate(personnel=rows.total.sum()).order_by(["year", "mission"])
-    table: dict[tuple[int, str], int] = {}
-    for r in ctx.rows(grouped):
-        mission = str(r["mission"]) if r["mission"] in named else "other missions"
-        table[(int(r["year"]), mission)] = table.get((int(r["year"]), mission), 0) + int(r["personnel"])
+    table: dict[tuple[int, str], int] = {
+        (int(r["year"]), str(r["mission"])): int(r["personnel"]) for r in ctx.rows(grouped)
+    }
     last = max(years)
     return Figure(
         id=fig_id,
@@ -74,7 +73,7 @@ def peacekeeping_contributions(ctx: FigureContext) -> Figure:
         item=str(last),
         method="Total uniformed personnel (troops, police, experts) per year and mission as the yearly file gives"
         " them (its aggregation of the UN's monthly reports is not stated; the total is used, never female +"
-        f" male); missions beyond the {NAMED_MISSIONS} largest are summed as 'other missions'."
+        f" male); the chart names the {NAMED_MISSIONS} largest missions and shows the others as 'other missions'."
         + (
             f" Left out as incomplete: {years_text(partial)}, whose worldwide totals are far below the other years'"
             " (the file averages the months it has over twelve)."
@@ -84,9 +83,15 @@ def peacekeeping_contributions(ctx: FigureContext) -> Figure:
         + shorter_note(ctx, covered, "contributions loaded"),
         sources=ctx.sources(rows),
         rows=tuple(
-            {"year": year, "mission": mission, "personnel": personnel}
+            {
+                "year": year,
+                "mission": mission,
+                "personnel": personnel,
+                "chart_mission": mission if mission in named else "other missions",
+            }
             for (year, mission), personnel in sorted(table.items())
         ),
         family=FAMILY,
-        chart={"type": "bar", "x": "year", "y": "personnel", "color": "mission"},
+        # Every mission is in the table; the chart names the largest and stacks the rest as one colour.
+        chart={"type": "bar", "x": "year", "y": "personnel", "color": "chart_mission"},
     )

@@ -34,6 +34,8 @@ class SecurityAccounts:
     """Abbreviation -> name as printed."""
     published_programs: dict[str, list[str]]
     """A published program's name -> the funding accounts that hold the same money (for reconciliation)."""
+    budget_accounts: dict[str, list[str]]
+    """A State budget-table account code -> the Greenbook funding accounts that obligate it."""
 
     def names(self) -> list[str]:
         return sorted({n.lower() for n in self.accounts.values()} | {a.lower() for a in self.accounts})
@@ -49,7 +51,10 @@ def security_accounts() -> SecurityAccounts:
     text = (resources.files("partnerwatch.figures") / "data" / "security_accounts.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     return SecurityAccounts(
-        tuple(data["categories"]), dict(data["accounts"]), {k: list(v) for k, v in data["published_programs"].items()}
+        tuple(data["categories"]),
+        dict(data["accounts"]),
+        {k: list(v) for k, v in data["published_programs"].items()},
+        {k: list(v) for k, v in data["budget_accounts"].items()},
     )
 
 

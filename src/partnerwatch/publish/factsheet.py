@@ -55,6 +55,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
         (
             "security_assistance_by_account",
             "security_assistance_by_year",
+            "security_planned_and_obligated",
             "security_assistance_by_program",
             "peacekeeping_contributions_by_year",
         ),
@@ -98,6 +99,8 @@ SECTIONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
             "civilian_fatalities_change",
             "deadliest_civilian_events",
             "battle_deaths_by_year",
+            "armed_conflicts",
+            "acled_monthly_violence",
         ),
         (
             "civilian_fatalities",

@@ -50,6 +50,12 @@ class Block:
 RECORD_HEADINGS = {"incidents": "Documented incidents", "timeline": "Timeline of events"}
 LONG_TABLE = 16
 """Rows beyond which a table leaves the body for the appendix (the seed's longest table has 21)."""
+WORDY_CELL = 120
+"""Characters in one cell beyond which a table is read as a list, better in the appendix than wrapped in the body."""
+
+
+def _too_long(rows: list[list[str]]) -> bool:
+    return len(rows) > LONG_TABLE or any(len(str(cell)) > WORDY_CELL for row in rows for cell in row)
 
 
 class Appendix:
@@ -101,7 +107,7 @@ def blocks_for(
             cite="; ".join(cite(s) for s in figure.sources),
             mark=sign,
         )
-        if appendix is not None and (chart is not None or len(rows) > LONG_TABLE):
+        if appendix is not None and (chart is not None or _too_long(rows)):
             where = appendix.take(table)
             if chart is not None:
                 blocks.append(

@@ -175,6 +175,48 @@ def assistance(f: Facts) -> list[Sentence]:
     return out
 
 
+def _planned_and_obligated(f: Facts) -> list[Sentence]:
+    """What the State Department's budget tables planned against what was obligated, actuals and requests apart."""
+    plan = f.fig("security_planned_and_obligated")
+    if plan is None or not plan.rows:
+        return []
+    out: list[Sentence] = []
+    compared = [r for r in plan.rows if r["obligated_usd"] is not None]
+    actual = [r for r in compared if r["basis"] == "actual"]
+    if actual:
+        years = years_text({int(_num(r["fiscal_year"])) for r in actual}, "FY")
+        allotted, spent = _sum(actual, "planned_usd"), _sum(actual, "obligated_usd")
+        allotments = [r for r in actual if _num(r["planned_usd"])]
+        matched = sum(1 for r in allotments if _num(r["planned_usd"]) == _num(r["obligated_usd"]))
+        codes = _join(list(dict.fromkeys(str(r["account"]) for r in actual)))
+        text = (
+            f"On {codes}, the State Department's budget tables allotted {money(allotted)} to {f.country}'s own"
+            f" line in {years}, against {money(spent)} obligated"
+        )
+        if allotments:
+            text += f"; {number_word(matched)} of {number_word(len(allotments))} allotments match an obligation exactly"
+        gap = max(actual, key=lambda r: _num(r["obligated_usd"]) - _num(r["planned_usd"]))
+        if _num(gap["obligated_usd"]) > _num(gap["planned_usd"]):
+            on_line = money(_num(gap["planned_usd"])) if _num(gap["planned_usd"]) else "nothing"
+            text += (
+                f", and the largest gap is {gap['account']} in FY{gap['fiscal_year']} ({on_line} allotted,"
+                f" {money(_num(gap['obligated_usd']))} obligated)"
+            )
+        out.append(Sentence(text + ".", (plan,)))
+    requested = [r for r in compared if r["basis"] == "request"]
+    if requested:
+        years = years_text({int(_num(r["fiscal_year"])) for r in requested}, "FY")
+        asked = (
+            f"{years} requests came to {money(_sum(requested, 'planned_usd'))}, against"
+            f" {money(_sum(requested, 'obligated_usd'))} obligated"
+        )
+        if out:
+            out[-1] = Sentence(out[-1].text[:-1] + f"; {asked}.", out[-1].figures)
+        else:
+            out.append(Sentence(f"The State Department's {asked}.", (plan,)))
+    return out
+
+
 def security(f: Facts) -> list[Sentence]:
     out: list[Sentence] = []
     accounts = f.fig("security_assistance_by_account")
@@ -199,6 +241,8 @@ def security(f: Facts) -> list[Sentence]:
                     (yearly,),
                 )
             )
+    out.extend(_planned_and_obligated(f))
+    if accounts is not None and accounts.rows and accounts.value:
         published = next(iter(f.pub("security_assistance_total")), None)
         if published is not None:
             out.append(
@@ -495,6 +539,39 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _some(names: list[str], most: int) -> str:
+    """Names joined as a reader lists them: "A, B and C", or "A, B, C and others" beyond ``most``."""
+    return _join(names) if len(names) <= most else ", ".join(names[:most]) + " and others"
+
+
+def _conflicts(f: Facts) -> list[Sentence]:
+    """UCDP's conflicts with the government, and the years it lists the United States on the government's side."""
+    conflicts = f.fig("armed_conflicts")
+    if conflicts is None or not conflicts.rows:
+        return []
+    over: dict[str, list[str]] = {}
+    for r in conflicts.rows:
+        names = [part.rsplit(" (", 1)[0] for part in str(r["opponents"]).split("; ")]
+        over.setdefault(str(r["over"]), []).extend(n for n in names if n not in over.get(str(r["over"]), []))
+    kinds = [
+        f"over {kind} ({_join(names[:4])}{' and others' if len(names) > 4 else ''})" for kind, names in over.items()
+    ]
+    n = len(conflicts.rows)
+    text = (
+        f"UCDP records {number_word(n)} armed conflict{'s' if n > 1 else ''} between the government of {f.country}"
+        f" and armed groups in {period_words(conflicts.period)}, {_join(kinds)}"
+    )
+    support = f.fig("us_supported_government")
+    figures: tuple[Figure, ...] = (conflicts,)
+    if support is not None and support.value:
+        text += f"; it lists the United States among the government's supporters in {support.item}, with troops"
+        figures = (conflicts, support)
+    elif support is not None and support.value == 0:
+        text += "; it lists no U.S. support of the government"
+        figures = (conflicts, support)
+    return [Sentence(text + ".", figures)]
+
+
 def harm(f: Facts) -> list[Sentence]:
     out: list[Sentence] = []
     by_class = f.fig("civilian_fatalities_by_perpetrator")
@@ -544,17 +621,38 @@ def harm(f: Facts) -> list[Sentence]:
     if battles is not None and battles.rows and battles.value:
         per_year = _by(battles.rows, "year", "battle_deaths")
         worst = max(per_year, key=lambda y: per_year[y])
-        backed = sorted({int(_num(r["year"])) for r in battles.rows if r["us_supported_government"]})
         text = (
             f"UCDP counts {count(battles.value)} battle-related deaths in armed conflicts in {f.country} in"
             f" {period_words(battles.period)}, the most in {worst} ({count(per_year[worst])})"
         )
-        if backed:
-            text += (
-                f"; it lists the United States among the government's supporters in {years_text(backed)}, as a"
-                " contributor of troops"
-            )
         out.append(Sentence(text + ".", (battles,)))
+    out.extend(_conflicts(f))
+    monthly = f.fig("acled_monthly_violence")
+    if monthly is not None and monthly.rows:
+        whole = [r for r in monthly.rows if r["complete"]]
+        civilian = [r for r in whole if r["measure"] == "civilian targeting"]
+        violence = [r for r in whole if r["measure"] == "political violence"]
+        months = sorted({(int(_num(r["year"])), int(_num(r["month"]))) for r in whole})
+        if months and (civilian or violence):
+            when_text = _join([f"{MONTHS[m - 1]} {y}" for y, m in months])
+            parts = []
+            if civilian:
+                parts.append(
+                    f"{count(_sum(civilian, 'events'))} events targeting civilians, with"
+                    f" {count(_sum(civilian, 'fatalities'))} reported fatalities"
+                )
+            if violence:
+                parts.append(
+                    f"{count(_sum(violence, 'events'))} political-violence events, with"
+                    f" {count(_sum(violence, 'fatalities'))} reported fatalities"
+                )
+            out.append(
+                Sentence(
+                    f"ACLED's monthly aggregates count {' and '.join(parts)} in {f.country} in {when_text}; they"
+                    " name no perpetrator.",
+                    (monthly,),
+                )
+            )
     if by_class is None:
         out.append(
             _not_loaded(
