@@ -34,7 +34,7 @@ def test_battle_deaths_for_a_country_without_acled(store: duckdb.DuckDBPyConnect
     assert harm.sentences[1].text == (
         "UCDP records two armed conflicts between the government of Niger and armed groups in 2007–2021, over"
         " government (MNJ and JNIM) and over territory (IS); it lists the United States among the government's"
-        " supporters in 2017–2021, against IS and JNIM, as a contributor of troops."
+        " supporters in 2017–2021, with troops."
     )
     conflicts = {f.topic: f for f in computed_figures(FigureContext.for_store(store, "NER"))}
     assert [
