@@ -259,8 +259,18 @@ ALIASES: dict[str, dict[str, str]] = {
         "C\u00d9te d'Ivoire, Republic of": "CIV", "Sudan, Government of Southern": "SSD",
         "Sudan, Republic of South": "SSD", "Sudan, Republic of Southern": "SSD",
         "Tanzania, United Republic of": "TZA",
+        # The other regions' reports (FY2008-FY2020).
+        "China, People's Republic of": "CHN", "Korea, Republic of South": "KOR",
+        "Timor-Leste, Democratic Republic of": "TLS", "Republic of Montenegro": "MNE",
+        "Montenegro, Republic of": "MNE", "Serbia, Republic of": "SRB", "Palestinian Authority": "PSE",
+        "Turks and Caicos": "TCA", "Saint Kitts & Nevis": "KNA", "St Kitts & Nevis": "KNA",
+        "Kazakhstan, Republic Of": "KAZ",
     },
 }
+
+# Regional sections of the Foreign Military Training Report: training for several countries of a region,
+# reported under the region's name rather than a country's (code, name).
+FMTR_REGIONS: list[tuple[str, str]] = [("XIC", "Indochina")]
 
 # ForeignAssistance.gov's regional and world aggregates (code, name).
 FA_REGIONS: list[tuple[str, str]] = [
@@ -333,6 +343,9 @@ def main() -> int:
     for code, numeric, name, kind, _notes in EXTRA:
         rows[code] = (code, "" if numeric is None else str(numeric), "", name, kind, ISO2_EXTRA.get(code, ""))
     for code, name in FA_REGIONS:
+        assert code not in rows, code
+        rows[code] = (code, "", "", name, "region", "")
+    for code, name in FMTR_REGIONS:
         assert code not in rows, code
         rows[code] = (code, "", "", name, "region", "")
     for code, name in NON_STATE.values():

@@ -15,7 +15,7 @@ CORPUS: tuple[tuple[str, str, bool], ...] = (
     ("foreignassistance", "foreignassistance/us_foreign_aid_country.csv", False),
     ("greenbook", "greenbook/us_foreignaid_greenbook.xlsx", False),
     *(
-        ("fmtr", f"fmtr/FY{year}_Africa.pdf", year in (2007, 2016, 2019))
+        ("fmtr", f"fmtr/FY{year}_Africa.pdf", year == 2019)
         for year in (2007, 2008, 2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016, 2019, 2020)
     ),
     ("acled", "acled/mali_hdx_1997-2020.csv", False),

@@ -10,9 +10,12 @@ import pytest
 
 from partnerwatch.errors import PartnerWatchError
 from partnerwatch.export import read_table
+from partnerwatch.figures.context import FigureContext
+from partnerwatch.figures.training import report_years, trainees_by_account
 from partnerwatch.ingest import ingest
 from partnerwatch.sources.fmtr import parse_fmtr_pdf
 from partnerwatch.sources.fmtr.layout import distribute
+from partnerwatch.sources.fmtr.parse import search_form
 from tests.conftest import table_snapshot
 from tests.pdfmaker import Text, make_pdf
 
@@ -62,9 +65,9 @@ def _row(top: float, cells: dict[str, str | list[str]]) -> tuple[list[Text], flo
     return texts, top + height * STEP + 2
 
 
-def report(program_total: str = "$3,512.50", qty_total: str = "7") -> bytes:
+def report(program_total: str = "$3,512.50", qty_total: str = "7", region: str = "Africa") -> bytes:
     """Two pages of an FMTR-shaped report for Mali: wrapped cells, a table across a page break."""
-    run = "Volume I - Section IV - Part IV-I - Africa"
+    run = f"Volume I - Section IV - Part IV-I - {region}"
     page1 = [
         Text(343, 19, 5, run),
         Text(18, 48, 14, "Mali"),
@@ -135,6 +138,21 @@ def small_report(tmp_path: Path) -> Path:
     path = tmp_path / "FY2019_small.pdf"
     path.write_bytes(report())
     return path
+
+
+def test_a_fiscal_year_in_two_loaded_reports_is_counted_once(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    (tmp_path / "africa.pdf").write_bytes(report())
+    (tmp_path / "all.pdf").write_bytes(report(region="All Regions"))
+    ingest(store, "fmtr", tmp_path / "africa.pdf")
+    ingest(store, "fmtr", tmp_path / "all.pdf")
+    live = store.execute("SELECT scope FROM snapshots WHERE source = 'fmtr' AND superseded_by IS NULL ORDER BY id")
+    assert live.fetchall() == [("FY2019 Africa",), ("FY2019 All Regions",)]
+    assert store.execute("SELECT sum(quantity) FROM training WHERE country_iso3 = 'MLI'").fetchone() == (14,)
+    ctx = FigureContext.for_store(store, "MLI", (2019, 2019))
+    figure = trainees_by_account(ctx)
+    assert figure.value == 7  # one report per country and year, never both
+    assert [s.source for s in figure.sources] == ["fmtr"] and len(figure.sources) == 1
+    assert report_years(ctx) == [2019]
 
 
 def test_distribute_balances_centred_cells() -> None:
@@ -223,7 +241,7 @@ def test_missing_poppler_is_a_coded_error(small_report: Path, monkeypatch: pytes
 
 # Per file: countries with a printed totals line, how many reconcile, and Mali's printed totals.
 EXPECTED = {
-    "FY2007": (44, 43, (430, 911635.0)),
+    "FY2007": (44, 44, (430, 911635.0)),
     "FY2008": (47, 47, (175, 1023106.0)),
     "FY2009": (46, 46, (66, 1045364.0)),
     "FY2010": (45, 45, (273, 980934.0)),
@@ -232,7 +250,7 @@ EXPECTED = {
     "FY2013": (42, 42, None),
     "FY2014": (43, 43, (70, 89095.0)),
     "FY2015": (44, 44, (21, 227734.0)),
-    "FY2016": (45, 44, (110, 974926.0)),
+    "FY2016": (45, 45, (110, 974926.0)),
     "FY2019": (45, 44, (153, 2912471.0)),
     "FY2020": (44, 44, (203, 1526012.0)),
 }
@@ -268,17 +286,94 @@ def test_known_defects_of_the_shared_reports(shared_data: Path) -> None:
         ]
         for year in ("FY2007", "FY2016", "FY2019")
     }
-    # FY2007 p.27: Lesotho's totals line is printed over the last row, hiding its trainees and cost.
-    assert codes["FY2007"] == [("total-mismatch", 27, "Regional Centers"), ("total-mismatch", 27, "country")]
-    # FY2016 p.50: a Niger row printed broken over four lines, and a row hidden under the totals line.
-    assert codes["FY2016"] == [
-        ("unplaced-text", 50, ""),
-        ("total-mismatch", 50, "Section 1206/2282"),
-        ("total-mismatch", 50, "country"),
-    ]
+    # FY2007 p.27 and FY2016 p.50: rows printed under a totals line, and a row printed broken, are read
+    # (see the next test): both reports now reconcile.
+    assert codes["FY2007"] == [] and codes["FY2016"] == []
     # FY2019 p.2: the page's text is drawn as outlines; Angola's end and Benin's start are lost.
     assert codes["FY2019"][0] == ("unreadable-page", 2, "")
     assert len(codes["FY2019"]) == 5
+
+
+@pytest.mark.shared_data
+def test_rows_the_reports_print_broken_are_read_and_marked(shared_data: Path) -> None:
+    rows = parse_fmtr_pdf(shared_data / "fmtr" / "FY2016_Africa.pdf").tables["training"].to_pylist()
+    niger = [r for r in rows if r["country_iso3"] == "NER" and r["page"] == 50]
+    harris = [r for r in niger if r["course_title"] == "Harris Radio Training"]
+    # p.50: one row in four fragments, its unit running on in the title column and its cost, U.S. unit and
+    # start date printed two columns to the left; it no longer merges into the clean row below it.
+    assert [(r["student_unit"], r["total_cost_usd"], str(r["start_date"]), r["end_date"]) for r in harris] == [
+        ("246 IEME CSM 241 IEME CCAS BA 201 DCT", 147_478.0, "2016-04-04", None),
+        ("246 IEME CSM, 241 IEME CCAS, BA 201, DCT", 152_551.0, "2016-04-04", date(2016, 4, 29)),
+    ]
+    assert harris[0]["repair"].startswith("printed broken over several lines") and harris[1]["repair"] is None
+    # The row printed under Section 1206/2282's totals line: its place and dates show; trainees and cost
+    # are what the printed totals leave over, marked as inferred.
+    hidden = [r for r in niger if r["inferred"]]
+    assert [(r["course_title"], r["location"], r["quantity"], r["total_cost_usd"]) for r in hidden] == [
+        (None, "Niger", 0, 61_624.0)
+    ]
+    lesotho = [
+        r
+        for r in parse_fmtr_pdf(shared_data / "fmtr" / "FY2007_Africa.pdf").tables["training"].to_pylist()
+        if r["inferred"]
+    ]
+    assert [(r["country_iso3"], r["page"]) for r in lesotho] == [("LSO", 27)]
+
+
+@pytest.mark.shared_data
+def test_a_row_printed_one_column_to_the_right_and_misprinted_dates(shared_data: Path) -> None:
+    europe = parse_fmtr_pdf(shared_data / "fmtr" / "FY2016_Europe.pdf")
+    shifted = [r for r in europe.tables["training"].to_pylist() if r["repair"] and r["page"] == 34]
+    first = shifted[0]
+    assert (first["course_title"], first["us_unit"], first["total_cost_usd"], str(first["start_date"])) == (
+        "OCONUS Installation Support",
+        "A1688",
+        0.0,
+        "2016-07-31",
+    )
+    assert first["end_date"] is None and (first["start_date_raw"], first["end_date_raw"]) == ("$0", "7/31/2016 9/30/20")
+    assert "the end date cut off at the page's edge as '9/30/20'" in first["repair"]
+    assert all(t["matches"] for t in europe.tables["training_totals"].to_pylist())
+    africa = parse_fmtr_pdf(shared_data / "fmtr" / "FY2019_Africa.pdf")
+    nursing = [r for r in africa.tables["training"].to_pylist() if r["start_date_raw"] == "2/18/2109"]
+    assert len(nursing) == 3 and {r["start_date"] for r in nursing} == {None}
+    assert any("p.78 start_date '2/18/2109'" in w for w in africa.warnings)
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    ("report", "iso3", "region", "printed"),
+    [
+        ("FY2013_WesternHemisphere", "COL", "Western Hemisphere", None),
+        ("FY2011_NearEast", "IRQ", "Near East", None),
+        ("FY2015_EastAsiaandPacific", "PHL", "East Asia and Pacific", None),
+        ("FY2019_Europe", "UKR", "Europe", None),
+        ("FY2020_SouthCentralAsia", "AFG", "South Central Asia", None),
+        ("FY2008_EastAsiaandPacific", "XIC", "East Asia and Pacific", (1, 4000.0)),  # the Indochina section
+    ],
+)
+def test_every_region_reconciles(
+    shared_data: Path, report: str, iso3: str, region: str, printed: tuple[int, float] | None
+) -> None:
+    parsed = parse_fmtr_pdf(shared_data / "fmtr" / f"{report}.pdf")
+    totals = parsed.tables["training_totals"].to_pylist()
+    assert parsed.mismatches == [] and all(t["matches"] for t in totals)
+    country = [
+        (t["printed_quantity"], t["printed_cost_usd"])
+        for t in totals
+        if t["level"] == "country" and t["country_iso3"] == iso3
+    ]
+    assert len(country) == 1 and (printed is None or country[0] == printed)
+    rows = [r for r in parsed.tables["training"].to_pylist() if r["country_iso3"] == iso3]
+    assert sum(r["quantity"] or 0 for r in rows) == country[0][0]
+    assert {r["region"] for r in rows} == {region}
+
+
+def test_search_text_mends_the_reports_wrong_letters() -> None:
+    assert search_form("Forτas Armadas Angolanas") == "forcas armadas angolanas"
+    assert search_form("Marine Corps Command, Bogotß") == "marine corps command, bogota"
+    assert search_form("Delegaci≤n Policial de  Lima") == "delegacion policial de lima"
+    assert search_form("1ᵒ BIR") == search_form("1º BIR") == "1o bir"
 
 
 @pytest.mark.shared_data

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import operator
+import re
+
 import ibis
 
 from partnerwatch.figures.common import unavailable
@@ -17,15 +21,74 @@ METHOD = (
 )
 
 
+def _chosen(ctx: FigureContext) -> list[tuple[int, int]]:
+    """(fiscal year, snapshot) pairs whose rows the country's training figures use: one report per year.
+
+    A fiscal year can be in two loaded reports (a region's own report and a report of every region, or a
+    later report that reprints a year). Counted twice it would double the trainees, so each of the
+    country's fiscal years takes the rows of one report: the one published for that year (its release is
+    the year), else the most recent report that holds it; among equals, the one with fewer regions, then
+    the one loaded last.
+    """
+    if "training_chosen" in ctx.memo:
+        return list(ctx.memo["training_chosen"])
+    t, s = ctx.table("training"), ctx.table("snapshots")
+    mine = t.filter(t.country_iso3 == ctx.iso3)
+    per_report = mine.group_by(["fiscal_year", "snapshot_id"]).aggregate()
+    joined = per_report.join(s, per_report.snapshot_id == s.id).select("fiscal_year", "snapshot_id", "release")
+    regions = t.group_by("snapshot_id").aggregate(regions=t.region.nunique())
+    spread = {int(r["snapshot_id"]): int(r["regions"] or 0) for r in ctx.rows(regions)}
+    best: dict[int, tuple[tuple[int, int, int, int], int]] = {}
+    for r in ctx.rows(joined):
+        if r["fiscal_year"] is None:
+            continue
+        year, snapshot = int(r["fiscal_year"]), int(r["snapshot_id"])
+        released = _release_year(str(r["release"] or ""))
+        rank = (released == year, released, -spread.get(snapshot, 1), snapshot)
+        if year not in best or rank > best[year][0]:
+            best[year] = (rank, snapshot)
+    chosen = sorted((year, snapshot) for year, (_rank, snapshot) in best.items())
+    ctx.memo["training_chosen"] = chosen
+    return list(chosen)
+
+
+def _release_year(release: str) -> int:
+    """``FY2016`` -> 2016; ``FY2000-2001`` -> 2001 (the later year names the report)."""
+    years = [int(y) for y in re.findall(r"\d{4}", release)]
+    return max(years) if years else 0
+
+
 def _rows(ctx: FigureContext):  # type: ignore[no-untyped-def]
     t = ctx.table("training")
-    return t.filter((t.country_iso3 == ctx.iso3) & t.fiscal_year.between(*ctx.period))
+    chosen = [(year, snapshot) for year, snapshot in _chosen(ctx) if ctx.period[0] <= year <= ctx.period[1]]
+    if not chosen:
+        return t.filter((t.country_iso3 == ctx.iso3) & (t.fiscal_year == -1))
+    pick = functools.reduce(operator.or_, [(t.fiscal_year == y) & (t.snapshot_id == s) for y, s in chosen])
+    return t.filter((t.country_iso3 == ctx.iso3) & pick)
 
 
 def report_years(ctx: FigureContext, *, within_period: bool = True) -> list[int]:
-    """The fiscal years of the FMTR reports loaded (any region), within the period asked for unless told not to."""
-    t = ctx.table("training_totals")
-    years = years_in(ctx, t.filter(t.fiscal_year.notnull()), "fiscal_year")
+    """The fiscal years of the FMTR reports loaded for the country's region, within the period unless told not to.
+
+    A report covers one region (or several): a year whose report for the country's region is loaded but
+    has no section for the country is a year of zero trainees; a year loaded only for other regions is
+    no data for this country. The country's region is the one its rows are printed under.
+    """
+    if "training_report_years" not in ctx.memo:
+        t = ctx.table("training")
+        regions = [
+            str(r["region"])
+            for r in ctx.rows(t.filter(t.country_iso3 == ctx.iso3).select("region").distinct())
+            if r["region"] is not None
+        ]
+        totals = ctx.table("training_totals")
+        if regions:
+            by_region = t.filter(t.region.isin(regions)).select("snapshot_id").distinct()
+            reports = totals.filter(totals.snapshot_id.isin(by_region.snapshot_id))
+        else:  # rows stored before regions were kept: every report counts, as it used to
+            reports = totals
+        ctx.memo["training_report_years"] = years_in(ctx, reports.filter(reports.fiscal_year.notnull()), "fiscal_year")
+    years = list(ctx.memo["training_report_years"])
     return [y for y in years if ctx.period[0] <= y <= ctx.period[1]] if within_period else years
 
 

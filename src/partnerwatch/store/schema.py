@@ -214,6 +214,18 @@ _V11 = (
         source_row INTEGER NOT NULL)""",
 )
 
+_V12 = (
+    # FMTR rows as printed, for analysts' searches, and how the parser read rows the reports print broken.
+    "ALTER TABLE training ADD COLUMN region VARCHAR",
+    "ALTER TABLE training ADD COLUMN country_printed VARCHAR",
+    "ALTER TABLE training ADD COLUMN program_printed VARCHAR",
+    "ALTER TABLE training ADD COLUMN start_date_raw VARCHAR",
+    "ALTER TABLE training ADD COLUMN end_date_raw VARCHAR",
+    "ALTER TABLE training ADD COLUMN search_text VARCHAR",
+    "ALTER TABLE training ADD COLUMN inferred BOOLEAN",
+    "ALTER TABLE training ADD COLUMN repair VARCHAR",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables, snapshots and country crosswalk", _V1),
     Migration(2, "FMTR: training accounts, printed totals, accepted load issues", _V2),
@@ -226,6 +238,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "UN peacekeeping contributions by year, country and mission", _V9),
     Migration(10, "State Department budget tables by line, account and fiscal year", _V10),
     Migration(11, "ACLED's aggregated monthly events and fatalities by country and admin area", _V11),
+    Migration(12, "FMTR rows keep their region, headings and dates as printed, a search form and repairs", _V12),
 )
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.

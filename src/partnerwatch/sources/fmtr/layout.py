@@ -47,6 +47,11 @@ HEADER_FIRST_WORDS: dict[str, tuple[str, ...]] = {
 }
 _INTEGER = re.compile(r"^\d[\d,]*$")
 _DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+_MONEY = re.compile(r"^\$[\d,]+(?:\.\d\d)?$")
+BROKEN_ROW = (
+    "printed broken over several lines: its unit, cost and dates were read from the fragment below it,"
+    " printed two columns to the left"
+)
 
 
 @dataclass
@@ -140,6 +145,10 @@ class Row:
 
     page: int
     cells: dict[str, str]
+    repair: str = ""
+    """How the row was read when the report prints it otherwise than as a table row (else empty)."""
+    printed_dates: tuple[str, str] | None = None
+    """The start and end date cells as printed, when a repair moved them."""
 
 
 @dataclass
@@ -152,6 +161,9 @@ class Segment:
 def assemble_rows(lines: list[Line], columns: Columns) -> Segment:
     """Rows of one table segment (one page, one header), wrapped cells rejoined per column."""
     split = [(line, split_columns(line, columns)) for line in lines]
+    tails = _broken_rows(split, columns)
+    taken = {id(line) for repair in tails.values() for line in repair.lines}
+    split = [(line, cells) for line, cells in split if id(line) not in taken]
     anchors = [line.center for line, cells in split if is_anchor(cells)]
     strays = [line.text for line, cells in split if not is_anchor(cells) and any(c in cells for c in SINGLE_LINE)]
     if not anchors:
@@ -164,13 +176,107 @@ def assemble_rows(lines: list[Line], columns: Columns) -> Segment:
             for line, cells in split
             if column in cells and (column not in SINGLE_LINE or is_anchor(cells))
         ]
-        texts[column] = distribute(anchors, fragments)
+        texts[column] = distribute(anchors, fragments, closed={k for k, a in enumerate(anchors) if a in tails})
     rows = [Row(page, {c: " ".join(texts[c][k]).strip() for c in COLUMNS}) for k in range(len(anchors))]
+    for k, center in enumerate(anchors):
+        if center in tails:
+            tails[center].apply(rows[k])
+    for row in rows:
+        _shifted_right(row)
     return Segment(rows, strays)
 
 
-def distribute(anchors: list[float], fragments: list[tuple[float, str]]) -> list[list[str]]:
-    """Give each fragment of one column to the anchor whose centred cell it belongs to."""
+_PARTIAL_DATE = re.compile(r"^\d{1,2}(?:/\d{0,2}(?:/\d{0,4})?)?$")
+
+
+def _shifted_right(row: Row) -> None:
+    """A row printed one column to the right of its headers (FY2015 Western Hemisphere p.17, FY2016 Europe p.34).
+
+    An extra cell (a U.S. quantity the page's header does not have) pushes the cost under "Start Date" and
+    both dates under "End Date", the second cut off at the page's edge: ``0  $0  7/31/2016 9/30/20``. The
+    cells are read where they belong; an end date the page cut off is left empty, and the cells as
+    printed are kept.
+    """
+    start, end = row.cells.get("start_date", ""), row.cells.get("end_date", "")
+    dates = end.split()
+    if not (_MONEY.match(start) and len(dates) == 2 and _DATE.match(dates[0]) and _PARTIAL_DATE.match(dates[1])):
+        return
+    extra = row.cells.get("total_cost", "")
+    row.printed_dates = (start, end)
+    row.cells["total_cost"] = start
+    row.cells["start_date"] = dates[0]
+    row.cells["end_date"] = dates[1] if _DATE.match(dates[1]) else ""
+    cut = "" if _DATE.match(dates[1]) else f", the end date cut off at the page's edge as {dates[1]!r}"
+    row.repair = f"printed one column to the right (an extra cell {extra!r} before the cost{cut})"
+
+
+@dataclass
+class _Tail:
+    """The right-hand cells of a row the report prints broken, read from the fragment that holds them."""
+
+    lines: list[Line]
+    unit: list[str]
+    """The student's unit as it runs on below the row's own line, mostly in the course-title column."""
+    us_unit: str
+    cost: str
+    dates: list[str]
+
+    def apply(self, row: Row) -> None:
+        row.cells["student_unit"] = " ".join([row.cells.get("student_unit", ""), *self.unit]).strip()
+        row.cells["us_unit"] = row.cells.get("us_unit") or self.us_unit
+        row.cells["total_cost"] = self.cost
+        row.cells["start_date"] = self.dates[0]
+        row.cells["end_date"] = self.dates[1] if len(self.dates) > 1 else ""
+        row.repair = BROKEN_ROW
+
+
+def _broken_rows(split: list[tuple[Line, dict[str, str]]], columns: Columns) -> dict[float, _Tail]:
+    """Rows printed in fragments (FY2016 Africa p.50, FY2015 South Central Asia p.12), by their anchor's centre.
+
+    The row's own line has its title, count and place but no cost or dates; its student's unit runs on in
+    the course-title column over the next lines; and a last fragment carries the rest two columns to the
+    left of where they belong: ``DCT  N/A  147478  $147,478  4/4/2016`` (unit, U.S. unit, the cost twice,
+    the start date). Read as a table, those fragments would merge into the next row; they are given back
+    to their row instead.
+    """
+    found: dict[float, _Tail] = {}
+    cost_column = columns.starts[columns.names.index("total_cost")]
+    open_row: tuple[Line, list[Line]] | None = None
+    for line, cells in split:
+        if is_anchor(cells):
+            broken = not cells.get("total_cost") and not cells.get("start_date")
+            open_row = (line, []) if broken else None
+            continue
+        if open_row is None:
+            continue
+        dates = [w for w in line.words if _DATE.match(w.text)]
+        money = [w for w in line.words if _MONEY.match(w.text)]
+        if not (money and dates and money[-1].x0 < cost_column - COLUMN_SLACK):
+            if set(cells) <= {"course_title", "student_unit"}:
+                open_row[1].append(line)  # the unit running on in the wrong column
+            continue
+        at = next(i for i, w in enumerate(line.words) if w is money[-1])
+        quantity_start = columns.starts[columns.names.index("quantity")]
+        lead = [w.text for w in line.words[:at] if w.x0 < quantity_start - COLUMN_SLACK]
+        middle = [w for w in line.words[len(lead) : at] if not _INTEGER.match(w.text)]
+        anchor, between = open_row
+        found[anchor.center] = _Tail(
+            lines=[*between, line],
+            unit=[x.text for x in between] + ([" ".join(lead)] if lead else []),
+            us_unit=" ".join(w.text for w in middle),
+            cost=money[-1].text,
+            dates=[w.text for w in dates if w.x0 > money[-1].x0][:2],
+        )
+        open_row = None
+    return {k: v for k, v in found.items() if v.dates}
+def distribute(
+    anchors: list[float], fragments: list[tuple[float, str]], closed: set[int] | frozenset[int] = frozenset()
+) -> list[list[str]]:
+    """Give each fragment of one column to the anchor whose centred cell it belongs to.
+
+    ``closed`` rows are printed broken and already whole (``_broken_rows``): their cells are not centred, so
+    they take nothing from the gap below them.
+    """
     cells: list[list[tuple[float, str]]] = [[] for _ in anchors]
     queue = sorted(fragments)
     i = 0
@@ -180,7 +286,7 @@ def distribute(anchors: list[float], fragments: list[tuple[float, str]]) -> list
         while i < len(queue) and queue[i][0] < anchor - LINE_TOLERANCE:
             gap.append(queue[i])
             i += 1
-        if k > 0:
+        if k > 0 and k - 1 not in closed:
             above = cells[k - 1]
             while gap and above and _centre(above) < anchors[k - 1] - CENTRE_SLACK:
                 above.append(gap.pop(0))

@@ -16,6 +16,7 @@ told to keep it anyway.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -73,6 +74,14 @@ TRAINING_SCHEMA = pa.schema(
         ("page", pa.int32()),
         ("account", pa.string()),
         ("authority", pa.string()),
+        ("region", pa.string()),
+        ("country_printed", pa.string()),
+        ("program_printed", pa.string()),
+        ("start_date_raw", pa.string()),
+        ("end_date_raw", pa.string()),
+        ("search_text", pa.string()),
+        ("inferred", pa.bool_()),
+        ("repair", pa.string()),
     ]
 )
 TOTALS_SCHEMA = pa.schema(
@@ -131,6 +140,11 @@ class _State:
     country_before_gap: _Block | None = None
     printed_program: tuple[int | None, float | None, int] | None = None
     """The program totals line seen for the open block: (trainees, cost, page)."""
+    program_heading: str = ""
+    misprinted: list[str] = field(default_factory=list)
+    """Dates printed impossibly far from the report's year, left empty: where, which field, as printed."""
+    hidden: list[int] = field(default_factory=list)
+    """Rows of the open block printed under its totals line (their count and cost hidden), by index."""
 
 
 def parse_fmtr_pdf(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
@@ -162,6 +176,12 @@ def parse_fmtr_pdf(path: Path, progress: ProgressCallback | None = None) -> Pars
         notes=f"{len(pages)} pages; {sum(1 for t in state.totals if t['level'] == 'country')} countries;"
         f" {len(state.mismatches)} totals mismatches",
         mismatches=state.mismatches,
+        warnings=[
+            f"{path.name}: {len(state.misprinted)} dates printed far outside FY{years[0]} (left empty, kept as"
+            f" printed in start_date_raw/end_date_raw): {'; '.join(state.misprinted[:8])}"
+        ]
+        if state.misprinted
+        else [],
     )
 
 
@@ -244,11 +264,34 @@ def _settle_pending(iso3: str | None, state: _State) -> None:
 def _close_program(state: _State, page: int) -> None:
     """Reconcile the open program block with its totals line, if any: rows printed after it count."""
     printed = state.printed_program
+    if printed is not None and len(state.hidden) == 1:
+        _infer_hidden(state, printed)
+    state.hidden = []
     if state.program_sum.rows or printed is not None:
         qty, usd, where = printed if printed is not None else (None, None, page)
         _reconcile(state, "program", state.program, state.program_sum, qty, usd, where)
     state.program_sum = _Block()
     state.printed_program = None
+
+
+def _infer_hidden(state: _State, printed: tuple[int | None, float | None, int]) -> None:
+    """The one row printed under a totals line: its count and cost are what the totals leave over.
+
+    The report prints the block's totals line over one of its rows (FY2007 Africa p.27, FY2016 Africa
+    p.50, FY2015 South Central Asia p.12): the row's place and dates show, its trainees and cost do not.
+    With one such row in the block, the printed totals less the rows read are its values: stored and
+    marked ``inferred``. A negative remainder means the block has another defect; nothing is inferred.
+    """
+    quantity, cost, _page = printed
+    missing_quantity = (quantity or 0) - state.program_sum.quantity
+    missing_cost = round((cost or 0.0) - state.program_sum.cost, 2)
+    if missing_quantity < 0 or missing_cost < -COST_TOLERANCE:
+        return
+    row = state.training[state.hidden[0]]
+    row["quantity"], row["total_cost_usd"], row["inferred"] = missing_quantity, max(missing_cost, 0.0), True
+    for block in (state.program_sum, state.country_sum):
+        block.quantity += missing_quantity
+        block.cost += max(missing_cost, 0.0)
 
 
 def _start_country(heading: str, page: int, state: _State) -> None:
@@ -273,6 +316,7 @@ def _start_country(heading: str, page: int, state: _State) -> None:
 def _start_program(heading: re.Match[str], page: int, state: _State) -> None:
     _close_program(state, page)
     state.program = heading["program"].strip()
+    state.program_heading = heading.group(0)
     dept = heading["dept"].strip()
     state.department = DEPARTMENTS.get(dept.casefold(), dept)
     state.fiscal_year = int(heading["year"])
@@ -320,8 +364,9 @@ def _take_row(row: Row, state: _State) -> None:
     if program_total:
         hidden = title[: program_total.start()].strip()
         if hidden or any(row.cells.get(c) for c in ("location", "start_date", "end_date")):
-            # The totals line is printed over the block's last row: that row's other cells
-            # show, its trainees and cost are hidden under the totals.
+            # The totals line is printed over one of the block's rows: that row's other cells
+            # show, its trainees and cost are hidden under the totals (see _infer_hidden).
+            state.hidden.append(len(state.training))
             _add_training(row, hidden or None, None, None, state)
         if state.printed_program is not None:
             _close_program(state, row.page)
@@ -360,6 +405,7 @@ def _take_row(row: Row, state: _State) -> None:
 
 
 def _add_training(row: Row, title: str | None, qty: int | None, usd: float | None, state: _State) -> None:
+    printed_dates = row.printed_dates or (row.cells.get("start_date", ""), row.cells.get("end_date", ""))
     start = _date(row.cells.get("start_date", ""), state, row.page, "start_date")
     end = _date(row.cells.get("end_date", ""), state, row.page, "end_date")
     account, authority = program_info(state.program) if state.program else (None, None)
@@ -380,6 +426,18 @@ def _add_training(row: Row, title: str | None, qty: int | None, usd: float | Non
             "page": row.page,
             "account": account,
             "authority": authority,
+            "region": state.region or None,
+            "country_printed": state.country_heading or None,
+            "program_printed": state.program_heading or None,
+            "start_date_raw": _text(printed_dates[0]),
+            "end_date_raw": _text(printed_dates[1]),
+            "search_text": search_form(
+                " ".join(
+                    row.cells.get(c, "") for c in ("course_title", "location", "student_unit", "us_unit")
+                )
+            ),
+            "inferred": False,
+            "repair": row.repair or None,
         }
     )
     state.program_sum.add(qty, usd)
@@ -436,18 +494,59 @@ def _reconcile(
         )
 
 
+DATE_WINDOW = (10, 5)
+"""Years before and after the report's fiscal year a course date may fall (academies run four years)."""
+
+
 def _date(value: str, state: _State, page: int, field: str) -> date | None:
+    """A M/D/YYYY date; a date the report misprints far from its year (``2/18/2109``) is not a date.
+
+    Such a date is left empty and named in a warning; the cell stays as printed in the row's raw date.
+    """
     text = value.strip()
     if cells.is_missing(text):
         return None
     try:
         month, day, year = (int(part) for part in text.split("/"))
-        return date(year, month, day)
+        when = date(year, month, day)
     except ValueError:
         state.errors.add(
             DataError("bad-date", f"{value!r} is not a date (M/D/YYYY)", file=state.file, page=page, field=field)
         )
         return None
+    if state.fiscal_year is not None and not (
+        state.fiscal_year - DATE_WINDOW[0] <= year <= state.fiscal_year + DATE_WINDOW[1]
+    ):
+        state.misprinted.append(f"p.{page} {field} {text!r}")
+        return None
+    return when
+
+
+# Letters some reports print in the wrong code page: a Latin-1 letter shown as the DOS (CP437) character of
+# the same byte ("Forτas Armadas" for Forças, "Bogotß" for Bogotá, "Delegaci≤n" for Delegación, "33║ RCP" for
+# 33º). Every one of these characters in the shared reports is such a letter, ß included (no German ß occurs).
+_CP437 = "τφπΘΩ≤║⌠ßδΣσ"
+GLYPHS = str.maketrans(
+    {
+        **{ch: ch.encode("cp437").decode("latin-1") for ch in _CP437},
+        "ᵒ": "o",
+        "º": "o",
+        "°": "o",
+        "ª": "a",
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+    }
+)
+
+
+def search_form(text: str) -> str | None:
+    """Text as an analyst searches it: glyphs mended, accents and case dropped, spaces collapsed."""
+    mended = unicodedata.normalize("NFKD", text.translate(GLYPHS))
+    plain = "".join(ch for ch in mended if not unicodedata.combining(ch)).casefold()
+    words = " ".join(plain.split())
+    return words or None
 
 
 def _text(value: str) -> str | None:
