@@ -265,12 +265,15 @@ ALIASES: dict[str, dict[str, str]] = {
         "Montenegro, Republic of": "MNE", "Serbia, Republic of": "SRB", "Palestinian Authority": "PSE",
         "Turks and Caicos": "TCA", "Saint Kitts & Nevis": "KNA", "St Kitts & Nevis": "KNA",
         "Kazakhstan, Republic Of": "KAZ",
+        # FY2001-FY2005 reports.
+        "Republic of Congo (Congo - Brazzaville)": "COG",
+        "Democratic Republic of Congo (Congo - Kinshasa)": "COD", "Trinidad - Tobago": "TTO",
     },
 }
 
 # Regional sections of the Foreign Military Training Report: training for several countries of a region,
 # reported under the region's name rather than a country's (code, name).
-FMTR_REGIONS: list[tuple[str, str]] = [("XIC", "Indochina")]
+FMTR_REGIONS: list[tuple[str, str]] = [("XIC", "Indochina"), ("XNS", "Country not stated (FMTR)")]
 
 # ForeignAssistance.gov's regional and world aggregates (code, name).
 FA_REGIONS: list[tuple[str, str]] = [

@@ -388,3 +388,51 @@ def test_ingest_and_export_mali_training(shared_data: Path, store: duckdb.DuckDB
         " WHERE country_iso3 = 'MLI' GROUP BY 1 ORDER BY 1"
     ).fetchall()
     assert by_year == [(2008, 175, 1023106.0), (2019, 153, 2912471.0)]
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    ("report", "iso3", "printed", "regions"),
+    [
+        ("FY2001_Africa", "BEN", (700, 651_638.0), {"Africa"}),
+        ("FY2004_WesternHemisphere", "ATG", (94, 138_187.0), {"Western Hemisphere"}),
+        ("FY2004_Africa", "XNS", (6, 0.0), set()),  # p.1: "Region, , DoD Regional Centers": no country named
+        ("FY2005_AllRegions", "BWA", (68, 827_224.0), {"Africa"}),
+    ],
+)
+def test_the_fy2001_to_fy2005_layout_reconciles(
+    shared_data: Path, report: str, iso3: str, printed: tuple[int, float], regions: set[str]
+) -> None:
+    """One-line headings ("DoS Africa Region, Benin, IMET, FY 01"), centred labels, right-aligned counts."""
+    parsed = parse_fmtr_pdf(shared_data / "fmtr" / f"{report}.pdf")
+    totals = parsed.tables["training_totals"].to_pylist()
+    assert parsed.mismatches == [] and all(t["matches"] for t in totals)
+    country = [
+        (t["printed_quantity"], t["printed_cost_usd"])
+        for t in totals
+        if t["level"] == "country" and t["country_iso3"] == iso3
+    ]
+    assert country == [printed]
+    rows = [r for r in parsed.tables["training"].to_pylist() if r["country_iso3"] == iso3]
+    assert sum(r["quantity"] or 0 for r in rows) == printed[0]
+    assert {r["region"] for r in rows if r["region"]} == regions
+    assert all(r["program_printed"] and r["fiscal_year"] == int(report[2:6]) for r in rows)
+
+
+@pytest.mark.shared_data
+def test_an_early_report_reads_its_wrapped_titles_and_two_digit_years(shared_data: Path) -> None:
+    parsed = parse_fmtr_pdf(shared_data / "fmtr" / "FY2001_Africa.pdf")
+    benin = [r for r in parsed.tables["training"].to_pylist() if r["country_iso3"] == "BEN"]
+    met = next(r for r in benin if r["course_title"] == "MET REGIONAL DIILS")
+    assert (met["quantity"], met["total_cost_usd"], met["start_date"], met["end_date_raw"]) == (
+        45,
+        32_329.0,
+        date(2001, 7, 23),
+        "7/27/01",
+    )
+    assert met["student_unit"].startswith("Navy (2), Air Force (2), National Gendarmerie (8)")
+    assert met["program"] == "International Military Education and Training (IMET)" and met["department"] == "DoS"
+    five = parse_fmtr_pdf(shared_data / "fmtr" / "FY2005_AllRegions.pdf")
+    assert five.scope == ("FY2005 Africa, East Asia and Pacific, Europe, Near East, South Asia, Western Hemisphere")
+    titles = {r["course_title"] for r in five.tables["training"].to_pylist() if r["country_iso3"] == "BWA"}
+    assert "WHLD VEH MECH BNCOC - DL - RES" in titles and "METALWKR BNCOC DL - RESDNT" in titles

@@ -45,8 +45,20 @@ HEADER_FIRST_WORDS: dict[str, tuple[str, ...]] = {
     "start_date": ("start",),
     "end_date": ("end",),
 }
+EARLY_HEADER_FIRST_WORDS: dict[str, tuple[str, ...]] = {
+    "course_title": ("title",),
+    "quantity": ("#",),
+    "location": ("location",),
+    "student_unit": ("students'",),
+    "us_unit": ("us",),
+    "total_cost": ("cost",),
+    "start_date": ("start",),
+    "end_date": ("end",),
+}
 _INTEGER = re.compile(r"^\d[\d,]*$")
 _DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
+_EARLY_TOTALS = re.compile(r"^(?:FY\s?\d{2}\s+|Program\s+|Country\s+)Totals:$")
+_ANY_DATE = re.compile(r"^\d{1,2}/\d{1,2}/(?:\d{2}|\d{4})$")
 _MONEY = re.compile(r"^\$[\d,]+(?:\.\d\d)?$")
 BROKEN_ROW = (
     "printed broken over several lines: its unit, cost and dates were read from the fragment below it,"
@@ -85,10 +97,22 @@ def group_lines(words: Iterable[Word], page: int) -> list[Line]:
 
 @dataclass(frozen=True)
 class Columns:
-    """The columns of one table layout: names and left edges, left to right."""
+    """The columns of one table layout: names and left edges, left to right.
+
+    FY2001-FY2005 tables centre their labels over columns whose text starts well left of them and right-align
+    the counts: there ``centres`` holds each label's centre and ``qty_right`` the counts' right edge, and
+    lines are split by what their words are (``split_early``), not by left edges.
+    """
 
     names: tuple[str, ...]
     starts: tuple[float, ...]
+    centres: tuple[float, ...] = ()
+    qty_right: float = 0.0
+    hash_right: float = 0.0
+    """FY2001-FY2005: the right edge of the "#" label, from which a page without totals places its counts."""
+
+    def centre(self, name: str) -> float:
+        return self.centres[self.names.index(name)] if name in self.names else 0.0
 
 
 def header_columns(line: Line) -> Columns | None:
@@ -98,14 +122,18 @@ def header_columns(line: Line) -> Columns | None:
     ("Qty"/"Students", "Location"/"Training Location", "US Units"/"US Unit - US Qty").
     """
     words = [w.text.casefold().replace("\u2019", "'") for w in line.words]
-    if words[:2] != ["course", "title"]:
+    if words[:2] == ["title", "of"]:  # FY2001-FY2005: "Title of Training  #  Location  Students' Units ..."
+        first_words = EARLY_HEADER_FIRST_WORDS
+    elif words[:2] == ["course", "title"]:
+        first_words = HEADER_FIRST_WORDS
+    else:
         return None
     names: list[str] = []
     starts: list[float] = []
     i = 0
     for column in COLUMNS:
         j = i
-        while j < len(words) and words[j] not in HEADER_FIRST_WORDS[column]:
+        while j < len(words) and words[j] not in first_words[column]:
             j += 1
         if j < len(words):
             names.append(column)
@@ -113,11 +141,25 @@ def header_columns(line: Line) -> Columns | None:
             i = j + 1
     if "quantity" not in names or "total_cost" not in names:
         return None
-    return Columns(tuple(names), tuple(starts))
+    if first_words is not EARLY_HEADER_FIRST_WORDS:
+        return Columns(tuple(names), tuple(starts))
+    firsts = [next(k for k, w in enumerate(line.words) if w.x0 == x) for x in starts]
+    ends = [*(k - 1 for k in firsts[1:]), len(line.words) - 1]
+    centres = tuple(
+        (line.words[a].x0 + line.words[b].x0 + line.words[b].width) / 2 for a, b in zip(firsts, ends, strict=True)
+    )
+    hash_word = line.words[firsts[names.index("quantity")]]
+    return Columns(tuple(names), tuple(starts), centres, hash_right=hash_word.x0 + hash_word.width)
+
+
+def with_counts_at(columns: Columns, right: float) -> Columns:
+    return Columns(columns.names, columns.starts, columns.centres, right, columns.hash_right)
 
 
 def split_columns(line: Line, columns: Columns) -> dict[str, str]:
     """The text of a line in each column; a word closer than WORD_GAP to the previous stays with it."""
+    if columns.qty_right:
+        return split_early(line, columns)
     cells: dict[int, list[str]] = {}
     column = 0
     previous_end: float | None = None
@@ -129,9 +171,65 @@ def split_columns(line: Line, columns: Columns) -> dict[str, str]:
     return {columns.names[i]: " ".join(parts) for i, parts in cells.items()}
 
 
+QTY_SLACK = 3.0  # points: a count's right edge lies this close to the column's
+
+
+def split_early(line: Line, columns: Columns) -> dict[str, str]:
+    """A FY2001-FY2005 line split by what its words are: dates and a cost at the right, a right-aligned count.
+
+    The dates are the last one or two date words, the cost the money word before them; the count is the
+    whole number whose right edge is the counts' (so a title's own numbers, "Seminar 0", stay in it); words
+    left of the count are the title, and the others go to location, students' unit or U.S. unit by the
+    midpoints between those labels' centres.
+    """
+    words = list(line.words)
+    cells: dict[str, list[str]] = {}
+    cost_left = columns.starts[columns.names.index("total_cost")] - 10.0
+    tail: list[Word] = []
+    while words and len(tail) < 2 and _ANY_DATE.match(words[-1].text) and words[-1].x0 > cost_left:
+        tail.insert(0, words.pop())
+    if len(tail) == 2:
+        cells["start_date"], cells["end_date"] = [tail[0].text], [tail[1].text]
+    elif tail:
+        middle = (columns.centre("start_date") + columns.centre("end_date")) / 2
+        cells["end_date" if tail[0].x0 >= middle and "end_date" in columns.names else "start_date"] = [tail[0].text]
+    if words and (_MONEY.match(words[-1].text) or _INTEGER.match(words[-1].text)):
+        if words[-1].x0 + words[-1].width >= cost_left:
+            cells["total_cost"] = [words.pop().text]
+    count = next(
+        (
+            k
+            for k, w in enumerate(words)
+            if _INTEGER.match(w.text) and abs(w.x0 + w.width - columns.qty_right) <= QTY_SLACK
+        ),
+        None,
+    )
+    bounds = [
+        ("location", (columns.centre("location") + columns.centre("student_unit")) / 2),
+        (
+            "student_unit",
+            (columns.centre("student_unit") + columns.centre("us_unit")) / 2 if "us_unit" in columns.names else 1e9,
+        ),
+        ("us_unit", 1e9),
+    ]
+    for k, word in enumerate(words):
+        if count is not None and k < count or count is None and word.x0 + word.width <= columns.qty_right - QTY_SLACK:
+            column = "course_title"
+        elif k == count:
+            column = "quantity"
+        else:
+            column = next(name for name, edge in bounds if word.x0 < edge)
+        cells.setdefault(column, []).append(word.text)
+    return {name: " ".join(parts) for name, parts in cells.items()}
+
+
 def is_anchor(cells: dict[str, str]) -> bool:
     """A row's own line: it holds the trainee count or a start date."""
-    return bool(_INTEGER.match(cells.get("quantity", ""))) or bool(_DATE.match(cells.get("start_date", "")))
+    return (
+        bool(_INTEGER.match(cells.get("quantity", "")))
+        or bool(_ANY_DATE.match(cells.get("start_date", "")))
+        or bool(_EARLY_TOTALS.match(cells.get("course_title", "")))  # FY2004 p.14: "FY 04 Totals:  $0", no count
+    )
 
 
 # Columns whose values never wrap: text in them on a line that is not a row's
@@ -176,14 +274,33 @@ def assemble_rows(lines: list[Line], columns: Columns) -> Segment:
             for line, cells in split
             if column in cells and (column not in SINGLE_LINE or is_anchor(cells))
         ]
-        texts[column] = distribute(anchors, fragments, closed={k for k, a in enumerate(anchors) if a in tails})
+        if columns.qty_right:  # FY2001-FY2005: cells start on their row's line and wrap below it
+            texts[column] = hang(anchors, fragments)
+        else:
+            texts[column] = distribute(anchors, fragments, closed={k for k, a in enumerate(anchors) if a in tails})
     rows = [Row(page, {c: " ".join(texts[c][k]).strip() for c in COLUMNS}) for k in range(len(anchors))]
     for k, center in enumerate(anchors):
         if center in tails:
             tails[center].apply(rows[k])
     for row in rows:
+        _run_together(row)
         _shifted_right(row)
     return Segment(rows, strays)
+
+
+def _run_together(row: Row) -> None:
+    """A cost and a date printed too close to be split by position (FY2001: ``$2,903 10/30/00``).
+
+    The cost and date cells are read as one run of tokens, a cost then one or two dates, and dealt out
+    to their columns; anything else is left for the cells' own checks to refuse.
+    """
+    tokens = " ".join(row.cells.get(c, "") for c in ("total_cost", "start_date", "end_date")).split()
+    if len(row.cells.get("total_cost", "").split()) < 2 or not tokens or not _MONEY.match(tokens[0]):
+        return
+    dates = tokens[1:]
+    if 1 <= len(dates) <= 2 and all(_ANY_DATE.match(d) for d in dates):
+        row.cells["total_cost"], row.cells["start_date"] = tokens[0], dates[0]
+        row.cells["end_date"] = dates[1] if len(dates) == 2 else ""
 
 
 _PARTIAL_DATE = re.compile(r"^\d{1,2}(?:/\d{0,2}(?:/\d{0,4})?)?$")
@@ -269,6 +386,8 @@ def _broken_rows(split: list[tuple[Line, dict[str, str]]], columns: Columns) -> 
         )
         open_row = None
     return {k: v for k, v in found.items() if v.dates}
+
+
 def distribute(
     anchors: list[float], fragments: list[tuple[float, str]], closed: set[int] | frozenset[int] = frozenset()
 ) -> list[list[str]]:
@@ -295,6 +414,15 @@ def distribute(
             cells[k].append(queue[i])
             i += 1
     cells[-1].extend(queue[i:])
+    return [[text for _y, text in sorted(cell)] for cell in cells]
+
+
+def hang(anchors: list[float], fragments: list[tuple[float, str]]) -> list[list[str]]:
+    """Give each fragment to the row whose line is the last at or above it (cells aligned to their top)."""
+    cells: list[list[tuple[float, str]]] = [[] for _ in anchors]
+    for y, text in fragments:
+        k = max(bisect_right(anchors, y + LINE_TOLERANCE) - 1, 0)
+        cells[k].append((y, text))
     return [[text for _y, text in sorted(cell)] for cell in cells]
 
 

@@ -36,6 +36,7 @@ from partnerwatch.sources.fmtr.layout import (
     assemble_rows,
     group_lines,
     header_columns,
+    with_counts_at,
 )
 from partnerwatch.sources.fmtr.programs import program_info
 
@@ -45,6 +46,16 @@ PROGRAM_HEADING = re.compile(
 PROGRAM_TOTAL = re.compile(r"(?:^|\s)(?:FY|Fiscal Year)\s*(?P<year>\d{4})\s+Program\s+Totals$", re.I)
 COUNTRY_TOTAL = re.compile(r"^(?P<country>.+?)\s+(?:FY|Fiscal Year)\s*(?P<year>\d{4})\s+Totals$", re.I)
 RUNNING_HEAD = re.compile(r"^Volume I\b")
+# FY2001-FY2005: one heading names region, country and program ("DoS Africa Region, Benin, International
+# Military Education and Training (IMET), FY 01"); the same heading without the department heads each page.
+EARLY_HEADING = re.compile(
+    r"^(?:(?P<dept>DoS|DOS|DoD|DOD|DHS|DoHS|DOHS)\s+)?(?P<region>(?:[A-Z][A-Za-z ]*? )?Region),"
+    r"\s*(?P<rest>.*?),\s*FY\s?(?P<yy>\d{2})$"
+)
+NOT_STATED = "XNS"
+"""The entity of a block whose heading names no country (FY2004 Africa p.1: "Region, , DoD Regional Centers")."""
+EARLY_TOTAL = re.compile(r"^(?:FY\s?(?P<yy>\d{2})\s+Totals|(?P<level>Program|Country)\s+Totals)\s*:?$", re.I)
+PAGE_NUMBER = re.compile(r"^(?:IV|V|VI)-\d+$")
 DEPARTMENTS = {
     "dos": "DoS",
     "department of state": "DoS",
@@ -137,10 +148,17 @@ class _State:
     pending_from: int | None = None
     """Index of the first row read after an unreadable page, while its country is unknown."""
     lost_page: int | None = None
+    early: bool = False
+    """The report is of the FY2001-FY2005 layout (recognised from its headings, never its file name)."""
     country_before_gap: _Block | None = None
     printed_program: tuple[int | None, float | None, int] | None = None
     """The program totals line seen for the open block: (trainees, cost, page)."""
     program_heading: str = ""
+    early_block: tuple[str, str, int] | None = None
+    """FY2001-FY2005: the (country, program, year) of the open block, to tell a page's head from a new block."""
+    regions: list[str] = field(default_factory=list)
+    counts_offset: float | None = None
+    """FY2001-FY2005: how far right of the "#" label the counts end, as the last totals line showed."""
     misprinted: list[str] = field(default_factory=list)
     """Dates printed impossibly far from the report's year, left empty: where, which field, as printed."""
     hidden: list[int] = field(default_factory=list)
@@ -150,6 +168,17 @@ class _State:
 def parse_fmtr_pdf(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
     pages = extract_pages(path)
     state = _State(file=path.name, walk=crosswalk(), errors=ErrorCollector())
+    state.early = _is_early(pages)
+    if state.early:  # FY2004 Western Hemisphere p.1 prints no column header: its table reads as the next page's
+        state.columns = next(
+            (
+                c
+                for page in pages
+                for ln in group_lines(page.words, page.number)
+                if (c := header_columns(ln)) is not None
+            ),
+            None,
+        )
     for page in pages:
         _read_page(page, state)
         if progress is not None:
@@ -171,7 +200,7 @@ def parse_fmtr_pdf(path: Path, progress: ProgressCallback | None = None) -> Pars
             "training": pa.Table.from_pylist(state.training, schema=TRAINING_SCHEMA),
             "training_totals": pa.Table.from_pylist(state.totals, schema=TOTALS_SCHEMA),
         },
-        scope=f"{scope} {state.region}".strip(),
+        scope=f"{scope} {', '.join(state.regions) if len(state.regions) > 1 else state.region}".strip(),
         release=scope,
         notes=f"{len(pages)} pages; {sum(1 for t in state.totals if t['level'] == 'country')} countries;"
         f" {len(state.mismatches)} totals mismatches",
@@ -183,6 +212,70 @@ def parse_fmtr_pdf(path: Path, progress: ProgressCallback | None = None) -> Pars
         if state.misprinted
         else [],
     )
+
+
+def _place_counts(columns: Columns, lines: list[Line], state: _State) -> Columns:
+    """FY2001-FY2005: where the page's counts end, from its totals lines ("FY 01 Totals:  61  $188,729").
+
+    A page without a totals line places them as the report's other pages do, relative to its "#" label.
+    """
+    for line in lines:
+        texts = [w.text for w in line.words]
+        if "Totals:" in texts:
+            at = texts.index("Totals:") + 1
+            if at < len(texts) and re.fullmatch(r"[\d,]+", texts[at]):
+                word = line.words[at]
+                state.counts_offset = word.x0 + word.width - columns.hash_right
+                return with_counts_at(columns, word.x0 + word.width)
+    return with_counts_at(columns, columns.hash_right + (state.counts_offset or 0.0))
+
+
+def _is_early(pages: list[Page]) -> bool:
+    """Whether the report is of the FY2001-FY2005 layout: its first pages carry its one-line headings."""
+    for page in pages[:5]:
+        for line in group_lines(page.words, page.number):
+            if EARLY_HEADING.match(line.text):
+                return True
+            if PROGRAM_HEADING.match(line.text):
+                return False
+    return False
+
+
+def _start_early(heading: re.Match[str], page: int, state: _State) -> None:
+    """A FY2001-FY2005 heading: a new block, or the head of a page that continues the open one."""
+    year = int(heading["yy"])
+    year += 2000 if year < 50 else 1900
+    country, program = _split_country(heading["rest"], state.walk)
+    key = (country, program, year)
+    dept = heading["dept"]
+    if key == state.early_block:
+        if dept and not state.department:
+            state.department = DEPARTMENTS.get(dept.casefold(), dept)
+        return
+    region = heading["region"].removesuffix("Region").strip()
+    if region:
+        state.region = region
+        if region not in state.regions:
+            state.regions.append(region)
+    if country != state.country_heading or not country:
+        _start_country(country, page, state)
+    _close_program(state, page)
+    state.program, state.program_heading = program, heading.group(0)
+    state.department = DEPARTMENTS.get(dept.casefold(), dept) if dept else ""
+    state.fiscal_year = year
+    state.early_block = key
+
+
+def _split_country(rest: str, walk: Crosswalk) -> tuple[str, str]:
+    """ "Congo, Democratic Republic of, IMET" -> the longest leading part the crosswalk knows, and the program."""
+    parts = [p.strip() for p in rest.split(",")]
+    if parts and not parts[0]:  # "Region, , DoD Regional Centers": the report names no country
+        return "", ", ".join(parts[1:])
+    for end in range(len(parts) - 1, 0, -1):
+        name = ", ".join(parts[:end])
+        if walk.lookup_name(name, "fmtr") is not None:
+            return name, ", ".join(parts[end:])
+    return parts[0], ", ".join(parts[1:])
 
 
 def _read_page(page: Page, state: _State) -> None:
@@ -197,14 +290,23 @@ def _read_page(page: Page, state: _State) -> None:
         page.height,
     )
     segment: list[Line] = []
+    if state.columns is not None and state.columns.centres:  # counts end where this page's totals say
+        state.columns = _place_counts(state.columns, lines, state)
     for line in lines:
         text = line.text
         if RUNNING_HEAD.match(text):
             if not state.region and " - " in text:
                 state.region = text.rsplit(" - ", 1)[-1].strip()
             continue
-        if line.center >= footer_top:
+        if line.center >= footer_top or PAGE_NUMBER.match(text):
             continue
+        early = EARLY_HEADING.match(text)
+        if early:
+            _flush(segment, state)
+            _start_early(early, line.page, state)
+            continue
+        if state.early and state.early_block is None and header_columns(line) is None:
+            continue  # the front matter before the first table ("IV. COUNTRY TRAINING ACTIVITIES", notes)
         if line.height >= body * COUNTRY_HEADING_RATIO and line.words[0].x0 <= margin + LEFT_MARGIN_SLACK:
             _flush(segment, state)
             _start_country(text, line.page, state)
@@ -217,7 +319,7 @@ def _read_page(page: Page, state: _State) -> None:
         columns = header_columns(line)
         if columns is not None:
             _flush(segment, state)
-            state.columns = columns
+            state.columns = _place_counts(columns, lines, state) if columns.centres else columns
             continue
         segment.append(line)
     _flush(segment, state)
@@ -297,7 +399,7 @@ def _infer_hidden(state: _State, printed: tuple[int | None, float | None, int]) 
 def _start_country(heading: str, page: int, state: _State) -> None:
     _close_program(state, page)
     _settle_pending(state.country, state)
-    iso3 = state.walk.lookup_name(heading, "fmtr")
+    iso3 = state.walk.lookup_name(heading, "fmtr") if heading else NOT_STATED
     if iso3 is None:
         state.errors.add(
             DataError(
@@ -360,6 +462,10 @@ def _take_row(row: Row, state: _State) -> None:
             state.errors.add(_on_page(value, row.page))
     qty = quantity if isinstance(quantity, int) else None
     usd = cost if isinstance(cost, float) else None
+    early_total = EARLY_TOTAL.match(title.strip()) if state.early else None
+    if early_total:
+        _early_total(early_total, qty, usd, row.page, state)
+        return
     program_total = PROGRAM_TOTAL.search(title)
     if program_total:
         hidden = title[: program_total.start()].strip()
@@ -404,6 +510,35 @@ def _take_row(row: Row, state: _State) -> None:
     _add_training(row, title, qty, usd, state)
 
 
+def _early_total(total: re.Match[str], qty: int | None, usd: float | None, page: int, state: _State) -> None:
+    """FY2001-FY2005 totals: "FY 01 Totals:" and "Program Totals:" close a block, "Country Totals:" a country.
+
+    A block holds one fiscal year, so its year and program totals are the same line printed twice; a
+    program total that differs from its year's total is a mismatch of its own.
+    """
+    level = (total["level"] or "").casefold()
+    if level == "country":
+        _close_program(state, page)
+        _reconcile(state, "country", None, state.country_sum, qty, usd, page)
+        state.country_sum = _Block()
+        return
+    if state.printed_program is None:
+        state.printed_program = (qty, usd, page)
+        return
+    if level == "program" and state.printed_program[:2] != (qty, usd):
+        state.mismatches.append(
+            DataError(
+                "total-mismatch",
+                f"{state.country_heading} FY{state.fiscal_year} program {state.program}: the program totals"
+                f" ({qty} / ${usd or 0:,.2f}) differ from the year's ({state.printed_program[0]} /"
+                f" ${state.printed_program[1] or 0:,.2f})",
+                file=state.file,
+                page=page,
+                field=state.program or "program",
+            )
+        )
+
+
 def _add_training(row: Row, title: str | None, qty: int | None, usd: float | None, state: _State) -> None:
     printed_dates = row.printed_dates or (row.cells.get("start_date", ""), row.cells.get("end_date", ""))
     start = _date(row.cells.get("start_date", ""), state, row.page, "start_date")
@@ -432,9 +567,7 @@ def _add_training(row: Row, title: str | None, qty: int | None, usd: float | Non
             "start_date_raw": _text(printed_dates[0]),
             "end_date_raw": _text(printed_dates[1]),
             "search_text": search_form(
-                " ".join(
-                    row.cells.get(c, "") for c in ("course_title", "location", "student_unit", "us_unit")
-                )
+                " ".join(row.cells.get(c, "") for c in ("course_title", "location", "student_unit", "us_unit"))
             ),
             "inferred": False,
             "repair": row.repair or None,
@@ -508,6 +641,8 @@ def _date(value: str, state: _State, page: int, field: str) -> date | None:
         return None
     try:
         month, day, year = (int(part) for part in text.split("/"))
+        if len(text.rsplit("/", 1)[-1]) == 2:  # FY2001-FY2003 print two-digit years: 1/29/01
+            year += 2000 if year < 50 else 1900
         when = date(year, month, day)
     except ValueError:
         state.errors.add(
