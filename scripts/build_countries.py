@@ -268,6 +268,7 @@ ALIASES: dict[str, dict[str, str]] = {
         # FY2001-FY2005 reports.
         "Republic of Congo (Congo - Brazzaville)": "COG",
         "Democratic Republic of Congo (Congo - Kinshasa)": "COD", "Trinidad - Tobago": "TTO",
+        "Congo (DROC)": "COD", "Korea": "KOR",
     },
 }
 

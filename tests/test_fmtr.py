@@ -11,9 +11,9 @@ import pytest
 from partnerwatch.errors import PartnerWatchError
 from partnerwatch.export import read_table
 from partnerwatch.figures.context import FigureContext
-from partnerwatch.figures.training import report_years, trainees_by_account
+from partnerwatch.figures.training import report_years, trainees_by_account, trainees_by_year
 from partnerwatch.ingest import ingest
-from partnerwatch.sources.fmtr import parse_fmtr_pdf
+from partnerwatch.sources.fmtr import parse_fmtr, parse_fmtr_pdf
 from partnerwatch.sources.fmtr.layout import distribute
 from partnerwatch.sources.fmtr.parse import search_form
 from tests.conftest import table_snapshot
@@ -436,3 +436,90 @@ def test_an_early_report_reads_its_wrapped_titles_and_two_digit_years(shared_dat
     assert five.scope == ("FY2005 Africa, East Asia and Pacific, Europe, Near East, South Asia, Western Hemisphere")
     titles = {r["course_title"] for r in five.tables["training"].to_pylist() if r["country_iso3"] == "BWA"}
     assert "WHLD VEH MECH BNCOC - DL - RES" in titles and "METALWKR BNCOC DL - RESDNT" in titles
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    ("report", "iso3", "printed", "years"),
+    [
+        ("FY2006_Africa.html", "MLI", None, {2006}),
+        ("FY2006_Africa.html", "BFA", None, {2006}),  # its section is headed "Benin" a second time
+        ("FY2006_Western_Hemisphere.html", "COL", None, {2006}),
+        ("FY1999_cta_af_a2gam.html", "BEN", None, {1999, 2000}),
+        ("FY1999_cta_eur_alb2est.html", "ALB", None, {1999, 2000}),
+    ],
+)
+def test_reports_published_as_web_pages_reconcile(
+    shared_data: Path, report: str, iso3: str, printed: tuple[int, float] | None, years: set[int]
+) -> None:
+    parsed = parse_fmtr(shared_data / "fmtr" / report)
+    totals = parsed.tables["training_totals"].to_pylist()
+    assert parsed.mismatches == [] and all(t["matches"] for t in totals)
+    country = [t for t in totals if t["level"] == "country" and t["country_iso3"] == iso3]
+    assert len(country) == 1
+    rows = [r for r in parsed.tables["training"].to_pylist() if r["country_iso3"] == iso3]
+    assert sum(r["quantity"] or 0 for r in rows) == country[0]["printed_quantity"]
+    assert {r["fiscal_year"] for r in rows} == years
+    # Two-year reports total a country over both years: that total has no single fiscal year.
+    assert country[0]["fiscal_year"] == (None if len(years) > 1 else 2006)
+
+
+@pytest.mark.shared_data
+def test_web_page_defects_are_named_and_parts_keep_their_own_scope(shared_data: Path, tmp_path: Path) -> None:
+    africa = parse_fmtr(shared_data / "fmtr" / "FY2006_Africa.html")
+    assert any(
+        "headed 'Benin', a country already reported; its totals line names 'Burkina Faso'" in w for w in africa.warnings
+    )
+    burkina = [r for r in africa.tables["training"].to_pylist() if r["country_iso3"] == "BFA"]
+    assert burkina and all(r["repair"] and r["country_printed"] == "Benin" for r in burkina)  # as printed
+    parts = [
+        parse_fmtr(shared_data / "fmtr" / f"FY1999_cta_af_{p}.html").scope for p in ("a2gam", "gha2rwa", "sao2zim")
+    ]
+    assert parts == [
+        "FY1999-2000 Africa (Angola to Gambia)",
+        "FY1999-2000 Africa (Ghana to Rwanda)",
+        "FY1999-2000 Africa (Sao Tome And Principe to Zimbabwe)",  # as printed
+    ]
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><table><tr><td>x</td></tr></table></body></html>", encoding="utf-8")
+    with pytest.raises(PartnerWatchError) as caught:
+        parse_fmtr(page)
+    assert caught.value.errors[0].code == "not-this-format"
+
+
+@pytest.mark.shared_data
+def test_the_fy2000_report_reads_its_two_tables_a_page(shared_data: Path) -> None:
+    """Two tables side by side, two fiscal years a program; the file stops inside Albania's first block."""
+    parsed = parse_fmtr(shared_data / "fmtr" / "FY2000_Africa-EastAsiaPacific.pdf")
+    assert parsed.scope == "FY2000-2001 Africa, East Asia and Pacific"
+    assert [(e.code, e.page, e.field) for e in parsed.mismatches] == [
+        ("total-mismatch", 32, "International Military Education and Training (IMET)")
+    ]
+    totals = parsed.tables["training_totals"].to_pylist()
+    countries = [t for t in totals if t["level"] == "country"]
+    assert len(countries) == 72 and all(t["matches"] for t in countries)
+    angola = [t for t in countries if t["country_iso3"] == "AGO"]
+    assert [(t["printed_quantity"], t["printed_cost_usd"], t["fiscal_year"]) for t in angola] == [(8, 31_032.0, None)]
+    rows = [r for r in parsed.tables["training"].to_pylist() if r["country_iso3"] == "AGO"]
+    assert sorted({r["fiscal_year"] for r in rows}) == [2000, 2001] and sum(r["quantity"] for r in rows) == 8
+    korea = [r for r in parsed.tables["training"].to_pylist() if r["country_iso3"] == "KOR"]
+    assert any(r["course_title"] == "KATUSA Training" and r["quantity"] == 1900 for r in korea)
+
+
+@pytest.mark.shared_data
+def test_a_two_year_reports_year_ahead_gives_way_to_that_years_own_report(
+    shared_data: Path, store: duckdb.DuckDBPyConnection
+) -> None:
+    """FY2000 is in the FY1999 report (the year ahead) and the FY2000 report (done): counted from the latter."""
+    ingest(store, "fmtr", shared_data / "fmtr" / "FY1999_cta_af_gha2rwa.html")
+    ingest(store, "fmtr", shared_data / "fmtr" / "FY2000_Africa-EastAsiaPacific.pdf", allow_mismatch=True)
+    stored = store.execute(
+        "SELECT s.release, sum(t.quantity) FROM training t JOIN snapshots s ON s.id = t.snapshot_id"
+        " WHERE t.country_iso3 = 'MLI' AND t.fiscal_year = 2000 GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    assert stored == [("FY1999-2000", 322), ("FY2000-2001", 301)]
+    by_year = trainees_by_year(FigureContext.for_store(store, "MLI", (1999, 2001)))
+    counted: dict[object, int] = {}
+    for row in by_year.rows:
+        counted[row["fiscal_year"]] = counted.get(row["fiscal_year"], 0) + int(str(row["trainees"]))
+    assert counted == {1999: 274, 2000: 301, 2001: 858}

@@ -101,7 +101,10 @@ def test_a_pdf_that_is_not_an_fmtr_report(store: duckdb.DuckDBPyConnection, tmp_
     ]
     html = tmp_path / "report.pdf"
     html.write_bytes(b"<html><body>Not found</body></html>")
-    assert _refused(store, "fmtr", html) == ["report.pdf:p.1: not-this-format: not a PDF file"]
+    # A web page is read as one (reports FY1999 and FY2006 were published so), whatever its name says.
+    assert _refused(store, "fmtr", html) == [
+        "report.pdf: not-this-format: no FMTR tables in the web page (no 'Course Title' header rows)"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -25,10 +25,9 @@ def _chosen(ctx: FigureContext) -> list[tuple[int, int]]:
     """(fiscal year, snapshot) pairs whose rows the country's training figures use: one report per year.
 
     A fiscal year can be in two loaded reports (a region's own report and a report of every region, or a
-    later report that reprints a year). Counted twice it would double the trainees, so each of the
-    country's fiscal years takes the rows of one report: the one published for that year (its release is
-    the year), else the most recent report that holds it; among equals, the one with fewer regions, then
-    the one loaded last.
+    two-year report's year ahead). Counted twice it would double the trainees, so each of the country's
+    fiscal years takes the rows of one report: the one whose own year it is (``_release_year``), else the
+    most recent report that holds it; among equals, the one with fewer regions, then the one loaded last.
     """
     if "training_chosen" in ctx.memo:
         return list(ctx.memo["training_chosen"])
@@ -53,9 +52,13 @@ def _chosen(ctx: FigureContext) -> list[tuple[int, int]]:
 
 
 def _release_year(release: str) -> int:
-    """``FY2016`` -> 2016; ``FY2000-2001`` -> 2001 (the later year names the report)."""
+    """A report's own year: ``FY2016`` -> 2016; ``FY2000-2001`` -> 2000.
+
+    The two-year reports (FY1999, FY2000) give their first year as done and the second as the year ahead,
+    which that year's own report gives again, complete.
+    """
     years = [int(y) for y in re.findall(r"\d{4}", release)]
-    return max(years) if years else 0
+    return min(years) if years else 0
 
 
 def _rows(ctx: FigureContext):  # type: ignore[no-untyped-def]
@@ -83,7 +86,8 @@ def report_years(ctx: FigureContext, *, within_period: bool = True) -> list[int]
         ]
         totals = ctx.table("training_totals")
         if regions:
-            by_region = t.filter(t.region.isin(regions)).select("snapshot_id").distinct()
+            # Rows stored before regions were kept (no region) may be of any region: their reports count.
+            by_region = t.filter(t.region.isin(regions) | t.region.isnull()).select("snapshot_id").distinct()
             reports = totals.filter(totals.snapshot_id.isin(by_region.snapshot_id))
         else:  # rows stored before regions were kept: every report counts, as it used to
             reports = totals

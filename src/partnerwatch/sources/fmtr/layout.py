@@ -172,6 +172,8 @@ def split_columns(line: Line, columns: Columns) -> dict[str, str]:
 
 
 QTY_SLACK = 3.0  # points: a count's right edge lies this close to the column's
+ROW_MARK = "_row"
+"""A key ``split_early`` sets on a line that holds a row's cost: a row's own line, whatever its count."""
 
 
 def split_early(line: Line, columns: Columns) -> dict[str, str]:
@@ -196,6 +198,8 @@ def split_early(line: Line, columns: Columns) -> dict[str, str]:
     if words and (_MONEY.match(words[-1].text) or _INTEGER.match(words[-1].text)):
         if words[-1].x0 + words[-1].width >= cost_left:
             cells["total_cost"] = [words.pop().text]
+            if _MONEY.match(cells["total_cost"][0]) and words:
+                cells[ROW_MARK] = ["yes"]  # a row line, even with its count left blank (FY2000 JCET rows)
     count = next(
         (
             k
@@ -229,6 +233,7 @@ def is_anchor(cells: dict[str, str]) -> bool:
         bool(_INTEGER.match(cells.get("quantity", "")))
         or bool(_ANY_DATE.match(cells.get("start_date", "")))
         or bool(_EARLY_TOTALS.match(cells.get("course_title", "")))  # FY2004 p.14: "FY 04 Totals:  $0", no count
+        or ROW_MARK in cells
     )
 
 

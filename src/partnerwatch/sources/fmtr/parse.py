@@ -128,7 +128,7 @@ class _Block:
 
 
 @dataclass
-class _State:
+class ReportState:
     file: str
     walk: Crosswalk
     errors: ErrorCollector
@@ -157,6 +157,15 @@ class _State:
     early_block: tuple[str, str, int] | None = None
     """FY2001-FY2005: the (country, program, year) of the open block, to tell a page's head from a new block."""
     regions: list[str] = field(default_factory=list)
+    program_run: _Block = field(default_factory=_Block)
+    """FY1999-FY2005: the open program's rows over all its years' blocks, for its "Program Totals:" line."""
+    section_years: set[int] = field(default_factory=set)
+    """The fiscal years of the open country section's blocks."""
+    section_from: tuple[int, int] = (0, 0)
+    """Where the open country section's rows and totals start, by index."""
+    closed: dict[str, bool] = field(default_factory=dict)
+    """The countries whose totals line has been read."""
+    warnings: list[str] = field(default_factory=list)
     counts_offset: float | None = None
     """FY2001-FY2005: how far right of the "#" label the counts end, as the last totals line showed."""
     misprinted: list[str] = field(default_factory=list)
@@ -167,8 +176,8 @@ class _State:
 
 def parse_fmtr_pdf(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
     pages = extract_pages(path)
-    state = _State(file=path.name, walk=crosswalk(), errors=ErrorCollector())
-    state.early = _is_early(pages)
+    state = ReportState(file=path.name, walk=crosswalk(), errors=ErrorCollector())
+    state.early = is_early_layout(pages)
     if state.early:  # FY2004 Western Hemisphere p.1 prints no column header: its table reads as the next page's
         state.columns = next(
             (
@@ -179,8 +188,13 @@ def parse_fmtr_pdf(path: Path, progress: ProgressCallback | None = None) -> Pars
             ),
             None,
         )
+    halves = two_column_split(pages)
     for page in pages:
-        _read_page(page, state)
+        if halves is not None:
+            for half in _halves(page, halves):
+                _read_two_column_half(half, state)
+        else:
+            _read_page(page, state)
         if progress is not None:
             progress(1)
     if not state.training and not state.totals:
@@ -190,31 +204,121 @@ def parse_fmtr_pdf(path: Path, progress: ProgressCallback | None = None) -> Pars
             file=path.name,
             page=1,
         )
-    _close_program(state, pages[-1].number if pages else 1)
+    close_program(state, pages[-1].number if pages else 1)
     _settle_pending(state.country, state)
     state.errors.raise_if_any()
-    years = sorted({int(str(r["fiscal_year"])) for r in state.training})
+    return finished(state, len(pages), state.warnings, unit="pages")
+
+
+def finished(state: ReportState, size: int, warnings: list[str], *, unit: str) -> ParsedFile:
+    """The rows and totals a report gave, with its scope, notes, mismatches and warnings."""
+    years = sorted({int(str(r["fiscal_year"])) for r in state.training if r["fiscal_year"] is not None})
+    if not years:
+        raise PartnerWatchError.single("empty-file", "the report has no course rows", file=state.file)
     scope = f"FY{years[0]}" if len(years) == 1 else f"FY{years[0]}-{years[-1]}"
+    regions = ", ".join(state.regions) if len(state.regions) > 1 else state.region
+    if state.misprinted:
+        warnings = [
+            *warnings,
+            f"{state.file}: {len(state.misprinted)} dates printed far outside FY{years[0]} (left empty, kept as"
+            f" printed in start_date_raw/end_date_raw): {'; '.join(state.misprinted[:8])}",
+        ]
     return ParsedFile(
         tables={
             "training": pa.Table.from_pylist(state.training, schema=TRAINING_SCHEMA),
             "training_totals": pa.Table.from_pylist(state.totals, schema=TOTALS_SCHEMA),
         },
-        scope=f"{scope} {', '.join(state.regions) if len(state.regions) > 1 else state.region}".strip(),
+        scope=f"{scope} {regions}".strip(),
         release=scope,
-        notes=f"{len(pages)} pages; {sum(1 for t in state.totals if t['level'] == 'country')} countries;"
+        notes=f"{size} {unit}; {sum(1 for t in state.totals if t['level'] == 'country')} countries;"
         f" {len(state.mismatches)} totals mismatches",
         mismatches=state.mismatches,
-        warnings=[
-            f"{path.name}: {len(state.misprinted)} dates printed far outside FY{years[0]} (left empty, kept as"
-            f" printed in start_date_raw/end_date_raw): {'; '.join(state.misprinted[:8])}"
-        ]
-        if state.misprinted
-        else [],
+        warnings=warnings,
     )
 
 
-def _place_counts(columns: Columns, lines: list[Line], state: _State) -> Columns:
+def two_column_split(pages: list[Page]) -> float | None:
+    """FY2000: pages hold two tables side by side; the x where the right one begins, or None for one table.
+
+    The report's first pages show two "Title of" column headers far apart; the right table starts past
+    the left one's "Cost" label.
+    """
+    for page in pages[:3]:
+        titles = [w for w in page.words if w.text == "Title"]
+        costs = [w for w in page.words if w.text == "Cost"]
+        if len(titles) >= 2 and costs and max(t.x0 for t in titles) - min(t.x0 for t in titles) > 200:
+            left = min(t.x0 for t in titles)
+            left_cost = min((c for c in costs if c.x0 > left), key=lambda c: c.x0)
+            return left_cost.x0 + left_cost.width + 10.0
+    return None
+
+
+def _halves(page: Page, split: float) -> list[Page]:
+    left = Page(page.number, split, page.height, [w for w in page.words if w.x0 < split])
+    right = Page(page.number, page.width - split, page.height, [w for w in page.words if w.x0 >= split])
+    return [left, right]
+
+
+def _read_two_column_half(page: Page, state: ReportState) -> None:
+    """One table of a FY2000 page: course, count and cost, two fiscal years a program.
+
+    Headings wrap ("Benin, Non-Security Assistance, Unified Command, FY" / "00") and name the region only at
+    the region's start; the rest is read as the FY2001-FY2005 layout.
+    """
+    state.early = True
+    lines = group_lines(page.words, page.number)
+    segment: list[Line] = []
+    pending = ""
+    pending_lines: list[Line] = []
+    for line in lines:
+        text = line.text
+        at_foot = line.center > page.height * 0.9
+        if PAGE_NUMBER.match(text) or (at_foot and text.isdigit()) or text.startswith("IV. COUNTRY TRAINING"):
+            continue
+        columns = header_columns(line)
+        if columns is not None:
+            _flush(segment, state)
+            state.columns = _place_counts(columns, lines, state)
+            continue
+        words = [w.text for w in line.words]
+        if any(re.fullmatch(r"\$[\d,]+", w) for w in words):
+            if pending:
+                segment.extend(pending_lines)
+                pending, pending_lines = "", []
+            segment.append(line)
+            continue
+        joined = f"{pending} {text}".strip()
+        heading = _two_year_heading(joined, state) or (_two_year_heading(text, state) if pending else None)
+        if heading is not None:
+            _flush(segment, state)
+            start_early(heading, line.page, state)
+            pending = ""
+            continue
+        if "," in text or text.endswith(" FY") or pending:
+            if not pending:
+                pending_lines = []
+            pending = joined if len(joined) < 200 else text
+            pending_lines.append(line)
+            continue
+        if pending_lines:  # not a heading after all: the lines were a course title's
+            segment.extend(pending_lines)
+            pending, pending_lines = "", []
+        segment.append(line)
+    _flush(segment, state)
+
+
+def _two_year_heading(text: str, state: ReportState) -> re.Match[str] | None:
+    """A FY2000 heading, with its region ("Africa Region, Angola, …, FY 00") or under the region read last."""
+    if not re.search(r",\s*FY\s?\d{2}$", text):
+        return None
+    for candidate in (text, f"{state.region} Region, {text}"):
+        heading = EARLY_HEADING.match(candidate)
+        if heading is not None and state.walk.lookup_name(split_country(heading["rest"], state.walk)[0], "fmtr"):
+            return heading
+    return None
+
+
+def _place_counts(columns: Columns, lines: list[Line], state: ReportState) -> Columns:
     """FY2001-FY2005: where the page's counts end, from its totals lines ("FY 01 Totals:  61  $188,729").
 
     A page without a totals line places them as the report's other pages do, relative to its "#" label.
@@ -230,7 +334,7 @@ def _place_counts(columns: Columns, lines: list[Line], state: _State) -> Columns
     return with_counts_at(columns, columns.hash_right + (state.counts_offset or 0.0))
 
 
-def _is_early(pages: list[Page]) -> bool:
+def is_early_layout(pages: list[Page]) -> bool:
     """Whether the report is of the FY2001-FY2005 layout: its first pages carry its one-line headings."""
     for page in pages[:5]:
         for line in group_lines(page.words, page.number):
@@ -241,11 +345,11 @@ def _is_early(pages: list[Page]) -> bool:
     return False
 
 
-def _start_early(heading: re.Match[str], page: int, state: _State) -> None:
+def start_early(heading: re.Match[str], page: int, state: ReportState) -> None:
     """A FY2001-FY2005 heading: a new block, or the head of a page that continues the open one."""
     year = int(heading["yy"])
     year += 2000 if year < 50 else 1900
-    country, program = _split_country(heading["rest"], state.walk)
+    country, program = split_country(heading["rest"], state.walk)
     key = (country, program, year)
     dept = heading["dept"]
     if key == state.early_block:
@@ -258,15 +362,18 @@ def _start_early(heading: re.Match[str], page: int, state: _State) -> None:
         if region not in state.regions:
             state.regions.append(region)
     if country != state.country_heading or not country:
-        _start_country(country, page, state)
-    _close_program(state, page)
+        start_country(country, page, state)
+    close_program(state, page)
+    if program != state.program:
+        state.program_run = _Block()
     state.program, state.program_heading = program, heading.group(0)
     state.department = DEPARTMENTS.get(dept.casefold(), dept) if dept else ""
     state.fiscal_year = year
+    state.section_years.add(year)
     state.early_block = key
 
 
-def _split_country(rest: str, walk: Crosswalk) -> tuple[str, str]:
+def split_country(rest: str, walk: Crosswalk) -> tuple[str, str]:
     """ "Congo, Democratic Republic of, IMET" -> the longest leading part the crosswalk knows, and the program."""
     parts = [p.strip() for p in rest.split(",")]
     if parts and not parts[0]:  # "Region, , DoD Regional Centers": the report names no country
@@ -278,7 +385,7 @@ def _split_country(rest: str, walk: Crosswalk) -> tuple[str, str]:
     return parts[0], ", ".join(parts[1:])
 
 
-def _read_page(page: Page, state: _State) -> None:
+def _read_page(page: Page, state: ReportState) -> None:
     lines = group_lines(page.words, page.number)
     if not lines:
         _lost_page(page.number, state)
@@ -303,18 +410,18 @@ def _read_page(page: Page, state: _State) -> None:
         early = EARLY_HEADING.match(text)
         if early:
             _flush(segment, state)
-            _start_early(early, line.page, state)
+            start_early(early, line.page, state)
             continue
         if state.early and state.early_block is None and header_columns(line) is None:
             continue  # the front matter before the first table ("IV. COUNTRY TRAINING ACTIVITIES", notes)
         if line.height >= body * COUNTRY_HEADING_RATIO and line.words[0].x0 <= margin + LEFT_MARGIN_SLACK:
             _flush(segment, state)
-            _start_country(text, line.page, state)
+            start_country(text, line.page, state)
             continue
         heading = PROGRAM_HEADING.match(text)
         if heading:
             _flush(segment, state)
-            _start_program(heading, line.page, state)
+            start_program(heading, line.page, state)
             continue
         columns = header_columns(line)
         if columns is not None:
@@ -325,7 +432,7 @@ def _read_page(page: Page, state: _State) -> None:
     _flush(segment, state)
 
 
-def _lost_page(page: int, state: _State) -> None:
+def _lost_page(page: int, state: ReportState) -> None:
     """A page without text: its rows are gone, and so may be a country's end and the next one's start.
 
     The running program can no longer be reconciled; rows read after the gap
@@ -339,7 +446,7 @@ def _lost_page(page: int, state: _State) -> None:
             page=page,
         )
     )
-    _close_program(state, page)
+    close_program(state, page)
     state.program = None
     state.country_before_gap = state.country_sum
     state.country_sum = _Block()
@@ -348,7 +455,7 @@ def _lost_page(page: int, state: _State) -> None:
     state.lost_page = page
 
 
-def _settle_pending(iso3: str | None, state: _State) -> None:
+def _settle_pending(iso3: str | None, state: ReportState) -> None:
     """Rows read since an unreadable page belong to ``iso3``; a country that ended unseen is closed."""
     if state.pending_from is None:
         return
@@ -363,7 +470,7 @@ def _settle_pending(iso3: str | None, state: _State) -> None:
     state.country_before_gap = None
 
 
-def _close_program(state: _State, page: int) -> None:
+def close_program(state: ReportState, page: int) -> None:
     """Reconcile the open program block with its totals line, if any: rows printed after it count."""
     printed = state.printed_program
     if printed is not None and len(state.hidden) == 1:
@@ -376,7 +483,7 @@ def _close_program(state: _State, page: int) -> None:
     state.printed_program = None
 
 
-def _infer_hidden(state: _State, printed: tuple[int | None, float | None, int]) -> None:
+def _infer_hidden(state: ReportState, printed: tuple[int | None, float | None, int]) -> None:
     """The one row printed under a totals line: its count and cost are what the totals leave over.
 
     The report prints the block's totals line over one of its rows (FY2007 Africa p.27, FY2016 Africa
@@ -391,13 +498,13 @@ def _infer_hidden(state: _State, printed: tuple[int | None, float | None, int]) 
         return
     row = state.training[state.hidden[0]]
     row["quantity"], row["total_cost_usd"], row["inferred"] = missing_quantity, max(missing_cost, 0.0), True
-    for block in (state.program_sum, state.country_sum):
+    for block in (state.program_sum, state.country_sum, state.program_run):
         block.quantity += missing_quantity
         block.cost += max(missing_cost, 0.0)
 
 
-def _start_country(heading: str, page: int, state: _State) -> None:
-    _close_program(state, page)
+def start_country(heading: str, page: int, state: ReportState) -> None:
+    close_program(state, page)
     _settle_pending(state.country, state)
     iso3 = state.walk.lookup_name(heading, "fmtr") if heading else NOT_STATED
     if iso3 is None:
@@ -413,10 +520,35 @@ def _start_country(heading: str, page: int, state: _State) -> None:
     state.country, state.country_heading = iso3, heading
     state.program = None
     state.country_sum = _Block()
+    state.section_from = (len(state.training), len(state.totals))
+    state.section_years = set()
+    state.program_run = _Block()
+    if iso3 is not None:
+        state.closed.setdefault(iso3, False)
 
 
-def _start_program(heading: re.Match[str], page: int, state: _State) -> None:
-    _close_program(state, page)
+def _misheaded(printed: str, iso3: str, state: ReportState) -> None:
+    """A section headed with a country already closed whose totals line names another: the totals line's.
+
+    FY2006 Africa prints a second "Benin" section, totalled as Burkina Faso: its rows are Burkina Faso's,
+    and each says why.
+    """
+    note = (
+        f"the section is headed {state.country_heading!r}, a country already reported; its totals line"
+        f" names {printed!r}"
+    )
+    rows_from, totals_from = state.section_from
+    for training in state.training[rows_from:]:
+        training["country_iso3"] = iso3
+        training["repair"] = note
+    for total in state.totals[totals_from:]:
+        total["country_iso3"] = iso3
+    state.warnings.append(f"{state.file}: {note}; its rows are counted for {printed}")
+    state.country, state.country_heading = iso3, printed
+
+
+def start_program(heading: re.Match[str], page: int, state: ReportState) -> None:
+    close_program(state, page)
     state.program = heading["program"].strip()
     state.program_heading = heading.group(0)
     dept = heading["dept"].strip()
@@ -424,7 +556,7 @@ def _start_program(heading: re.Match[str], page: int, state: _State) -> None:
     state.fiscal_year = int(heading["year"])
 
 
-def _flush(segment: list[Line], state: _State) -> None:
+def _flush(segment: list[Line], state: ReportState) -> None:
     if not segment:
         return
     lines = list(segment)
@@ -450,10 +582,10 @@ def _flush(segment: list[Line], state: _State) -> None:
             )
         )
     for row in segment_rows.rows:
-        _take_row(row, state)
+        take_row(row, state)
 
 
-def _take_row(row: Row, state: _State) -> None:
+def take_row(row: Row, state: ReportState) -> None:
     title = row.cells["course_title"]
     quantity = cells.parse_int(row.cells["quantity"], state.file, row.page, "quantity")
     cost = cells.parse_float(row.cells["total_cost"], state.file, row.page, "total_cost")
@@ -475,16 +607,23 @@ def _take_row(row: Row, state: _State) -> None:
             state.hidden.append(len(state.training))
             _add_training(row, hidden or None, None, None, state)
         if state.printed_program is not None:
-            _close_program(state, row.page)
+            close_program(state, row.page)
         state.printed_program = (qty, usd, row.page)
         return
     country_total = COUNTRY_TOTAL.match(title)
     if country_total:
-        _close_program(state, row.page)
+        close_program(state, row.page)
         named = state.walk.lookup_name(country_total["country"], "fmtr")
         if state.pending_from is not None:
             _settle_pending(named, state)
             state.country, state.country_heading = named, country_total["country"]
+        elif (
+            named != state.country
+            and named is not None
+            and state.country is not None
+            and state.closed.get(state.country)
+        ):
+            _misheaded(country_total["country"], named, state)
         elif named != state.country:
             state.mismatches.append(
                 DataError(
@@ -496,6 +635,8 @@ def _take_row(row: Row, state: _State) -> None:
             )
         _reconcile(state, "country", None, state.country_sum, qty, usd, row.page)
         state.country_sum = _Block()
+        if state.country is not None:
+            state.closed[state.country] = True
         return
     if state.pending_from is None and (state.program is None or state.country is None):
         state.errors.add(
@@ -510,36 +651,47 @@ def _take_row(row: Row, state: _State) -> None:
     _add_training(row, title, qty, usd, state)
 
 
-def _early_total(total: re.Match[str], qty: int | None, usd: float | None, page: int, state: _State) -> None:
-    """FY2001-FY2005 totals: "FY 01 Totals:" and "Program Totals:" close a block, "Country Totals:" a country.
+def _early_total(total: re.Match[str], qty: int | None, usd: float | None, page: int, state: ReportState) -> None:
+    """FY1999-FY2005 totals: "FY 01 Totals:" closes a block, "Program Totals:" a program, "Country Totals:" a country.
 
-    A block holds one fiscal year, so its year and program totals are the same line printed twice; a
-    program total that differs from its year's total is a mismatch of its own.
+    A block is one program's fiscal year. The FY1999 and FY2000 reports cover two years, so a program's
+    total adds its blocks of both years, and a country's total both years (stored without a fiscal year);
+    from FY2001 a program has one block and its program total repeats its year's.
     """
     level = (total["level"] or "").casefold()
     if level == "country":
-        _close_program(state, page)
+        close_program(state, page)
+        year = state.fiscal_year
+        if len(state.section_years) > 1:
+            state.fiscal_year = None
         _reconcile(state, "country", None, state.country_sum, qty, usd, page)
+        state.fiscal_year = year
         state.country_sum = _Block()
         return
-    if state.printed_program is None:
+    if level != "program":
+        if state.printed_program is not None:
+            close_program(state, page)
         state.printed_program = (qty, usd, page)
         return
-    if level == "program" and state.printed_program[:2] != (qty, usd):
+    if state.printed_program is None and state.program_sum.rows:
+        state.printed_program = (qty, usd, page)  # a block printed with its program totals only
+    close_program(state, page)
+    run = state.program_run
+    if (qty or 0) != run.quantity or abs((usd or 0.0) - run.cost) > COST_TOLERANCE:
         state.mismatches.append(
             DataError(
                 "total-mismatch",
-                f"{state.country_heading} FY{state.fiscal_year} program {state.program}: the program totals"
-                f" ({qty} / ${usd or 0:,.2f}) differ from the year's ({state.printed_program[0]} /"
-                f" ${state.printed_program[1] or 0:,.2f})",
+                f"{state.country_heading} program {state.program}: printed program totals {qty} trainees /"
+                f" ${usd or 0:,.2f}, its years' rows add up to {run.quantity} / ${run.cost:,.2f}",
                 file=state.file,
                 page=page,
                 field=state.program or "program",
             )
         )
+    state.program_run = _Block()
 
 
-def _add_training(row: Row, title: str | None, qty: int | None, usd: float | None, state: _State) -> None:
+def _add_training(row: Row, title: str | None, qty: int | None, usd: float | None, state: ReportState) -> None:
     printed_dates = row.printed_dates or (row.cells.get("start_date", ""), row.cells.get("end_date", ""))
     start = _date(row.cells.get("start_date", ""), state, row.page, "start_date")
     end = _date(row.cells.get("end_date", ""), state, row.page, "end_date")
@@ -575,10 +727,11 @@ def _add_training(row: Row, title: str | None, qty: int | None, usd: float | Non
     )
     state.program_sum.add(qty, usd)
     state.country_sum.add(qty, usd)
+    state.program_run.add(qty, usd)
 
 
 def _reconcile(
-    state: _State,
+    state: ReportState,
     level: str,
     program: str | None,
     block: _Block,
@@ -631,7 +784,7 @@ DATE_WINDOW = (10, 5)
 """Years before and after the report's fiscal year a course date may fall (academies run four years)."""
 
 
-def _date(value: str, state: _State, page: int, field: str) -> date | None:
+def _date(value: str, state: ReportState, page: int, field: str) -> date | None:
     """A M/D/YYYY date; a date the report misprints far from its year (``2/18/2109``) is not a date.
 
     Such a date is left empty and named in a warning; the cell stays as printed in the row's raw date.
