@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ibis.expr.types import Table
+
 from partnerwatch.countries import crosswalk
 from partnerwatch.figures.common import unavailable
 from partnerwatch.figures.context import FigureContext
@@ -86,10 +88,7 @@ def _conflict_years(ctx: FigureContext) -> list[ConflictYear]:
     """
     if "conflict_years" in ctx.memo:
         return list(ctx.memo["conflict_years"])
-    t = ctx.table("conflict_deaths")
-    rows = t.filter(
-        (t.country_iso3 == ctx.iso3) & t.year.between(*ctx.period) & t.dataset.isin(["ucdp-acd", "ucdp-brd"])
-    )
+    rows = _ucdp_rows(ctx)
     columns = ("dataset", "conflict_id", "year", "side_a", "side_b", "supporting_iso3", "incompatibility")
     found = ctx.rows(rows.select(*columns, "intensity_level", "deaths_best"))
     deaths: dict[tuple[str, int], int] = {}
@@ -206,8 +205,13 @@ def us_supported_government(ctx: FigureContext) -> Figure:
     )
 
 
-def _sources(ctx: FigureContext) -> tuple[SourceRef, ...]:
+def _ucdp_rows(ctx: FigureContext) -> Table:
+    """The UCDP/PRIO and BRD rows located in the country, in the period asked for."""
     t = ctx.table("conflict_deaths")
-    return ctx.sources(
-        t.filter((t.country_iso3 == ctx.iso3) & t.year.between(*ctx.period) & t.dataset.isin(["ucdp-acd", "ucdp-brd"]))
+    return t.filter(
+        (t.country_iso3 == ctx.iso3) & t.year.between(*ctx.period) & t.dataset.isin(["ucdp-acd", "ucdp-brd"])
     )
+
+
+def _sources(ctx: FigureContext) -> tuple[SourceRef, ...]:
+    return ctx.sources(_ucdp_rows(ctx))

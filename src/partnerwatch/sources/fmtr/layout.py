@@ -111,6 +111,11 @@ class Columns:
     hash_right: float = 0.0
     """FY2001-FY2005: the right edge of the "#" label, from which a page without totals places its counts."""
 
+    @property
+    def early(self) -> bool:
+        """A FY2000-FY2005 layout (its labels' centres are known)."""
+        return bool(self.centres)
+
     def centre(self, name: str) -> float:
         return self.centres[self.names.index(name)] if name in self.names else 0.0
 
@@ -152,13 +157,9 @@ def header_columns(line: Line) -> Columns | None:
     return Columns(tuple(names), tuple(starts), centres, hash_right=hash_word.x0 + hash_word.width)
 
 
-def with_counts_at(columns: Columns, right: float) -> Columns:
-    return Columns(columns.names, columns.starts, columns.centres, right, columns.hash_right)
-
-
 def split_columns(line: Line, columns: Columns) -> dict[str, str]:
     """The text of a line in each column; a word closer than WORD_GAP to the previous stays with it."""
-    if columns.qty_right:
+    if columns.early:
         return split_early(line, columns)
     cells: dict[int, list[str]] = {}
     column = 0
@@ -279,7 +280,7 @@ def assemble_rows(lines: list[Line], columns: Columns) -> Segment:
             for line, cells in split
             if column in cells and (column not in SINGLE_LINE or is_anchor(cells))
         ]
-        if columns.qty_right:  # FY2001-FY2005: cells start on their row's line and wrap below it
+        if columns.early:  # FY2000-FY2005: cells start on their row's line and wrap below it
             texts[column] = hang(anchors, fragments)
         else:
             texts[column] = distribute(anchors, fragments, closed={k for k, a in enumerate(anchors) if a in tails})

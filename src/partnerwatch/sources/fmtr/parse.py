@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from statistics import median
@@ -36,7 +36,6 @@ from partnerwatch.sources.fmtr.layout import (
     assemble_rows,
     group_lines,
     header_columns,
-    with_counts_at,
 )
 from partnerwatch.sources.fmtr.programs import program_info
 
@@ -163,7 +162,7 @@ class ReportState:
     """The fiscal years of the open country section's blocks."""
     section_from: tuple[int, int] = (0, 0)
     """Where the open country section's rows and totals start, by index."""
-    closed: dict[str, bool] = field(default_factory=dict)
+    closed: set[str] = field(default_factory=set)
     """The countries whose totals line has been read."""
     warnings: list[str] = field(default_factory=list)
     counts_offset: float | None = None
@@ -177,7 +176,8 @@ class ReportState:
 def parse_fmtr_pdf(path: Path, progress: ProgressCallback | None = None) -> ParsedFile:
     pages = extract_pages(path)
     state = ReportState(file=path.name, walk=crosswalk(), errors=ErrorCollector())
-    state.early = is_early_layout(pages)
+    halves = two_column_split(pages)
+    state.early = halves is not None or is_early_layout(pages)
     if state.early:  # FY2004 Western Hemisphere p.1 prints no column header: its table reads as the next page's
         state.columns = next(
             (
@@ -188,7 +188,6 @@ def parse_fmtr_pdf(path: Path, progress: ProgressCallback | None = None) -> Pars
             ),
             None,
         )
-    halves = two_column_split(pages)
     for page in pages:
         if halves is not None:
             for half in _halves(page, halves):
@@ -265,7 +264,6 @@ def _read_two_column_half(page: Page, state: ReportState) -> None:
     Headings wrap ("Benin, Non-Security Assistance, Unified Command, FY" / "00") and name the region only at
     the region's start; the rest is read as the FY2001-FY2005 layout.
     """
-    state.early = True
     lines = group_lines(page.words, page.number)
     segment: list[Line] = []
     pending = ""
@@ -288,7 +286,7 @@ def _read_two_column_half(page: Page, state: ReportState) -> None:
             segment.append(line)
             continue
         joined = f"{pending} {text}".strip()
-        heading = _two_year_heading(joined, state) or (_two_year_heading(text, state) if pending else None)
+        heading = two_year_heading(pending, text, state)
         if heading is not None:
             _flush(segment, state)
             start_early(heading, line.page, state)
@@ -307,15 +305,26 @@ def _read_two_column_half(page: Page, state: ReportState) -> None:
     _flush(segment, state)
 
 
-def _two_year_heading(text: str, state: ReportState) -> re.Match[str] | None:
-    """A FY2000 heading, with its region ("Africa Region, Angola, …, FY 00") or under the region read last."""
-    if not re.search(r",\s*FY\s?\d{2}$", text):
-        return None
-    for candidate in (text, f"{state.region} Region, {text}"):
-        heading = EARLY_HEADING.match(candidate)
-        if heading is not None and state.walk.lookup_name(split_country(heading["rest"], state.walk)[0], "fmtr"):
-            return heading
-    return None
+def two_year_heading(pending: str, text: str, state: ReportState) -> re.Match[str] | None:
+    """The FY1999/FY2000 heading a line completes: with the line before it, else alone.
+
+    Such headings wrap ("Benin, International Military Education And Training" / "(IMET), FY 99") and
+    name their region only where it starts ("Africa Region, Angola, …, FY 00"), so each candidate is tried
+    as printed and under the region read last. One that names a country the crosswalk knows is preferred;
+    else the first match, so that an unknown country is refused by name rather than read as another's.
+    """
+    found: re.Match[str] | None = None
+    for candidate in ([f"{pending} {text}"] if pending else []) + [text]:
+        if not re.search(r",\s*FY\s?\d{2}$", candidate):
+            continue
+        for form in (candidate, f"{state.region} Region, {candidate}"):
+            heading = EARLY_HEADING.match(form)
+            if heading is None:
+                continue
+            if state.walk.lookup_name(split_country(heading["rest"], state.walk)[0], "fmtr") is not None:
+                return heading
+            found = found or heading
+    return found
 
 
 def _place_counts(columns: Columns, lines: list[Line], state: ReportState) -> Columns:
@@ -330,8 +339,8 @@ def _place_counts(columns: Columns, lines: list[Line], state: ReportState) -> Co
             if at < len(texts) and re.fullmatch(r"[\d,]+", texts[at]):
                 word = line.words[at]
                 state.counts_offset = word.x0 + word.width - columns.hash_right
-                return with_counts_at(columns, word.x0 + word.width)
-    return with_counts_at(columns, columns.hash_right + (state.counts_offset or 0.0))
+                return replace(columns, qty_right=word.x0 + word.width)
+    return replace(columns, qty_right=columns.hash_right + (state.counts_offset or 0.0))
 
 
 def is_early_layout(pages: list[Page]) -> bool:
@@ -397,7 +406,7 @@ def _read_page(page: Page, state: ReportState) -> None:
         page.height,
     )
     segment: list[Line] = []
-    if state.columns is not None and state.columns.centres:  # counts end where this page's totals say
+    if state.columns is not None and state.columns.early:  # counts end where this page's totals say
         state.columns = _place_counts(state.columns, lines, state)
     for line in lines:
         text = line.text
@@ -426,7 +435,7 @@ def _read_page(page: Page, state: ReportState) -> None:
         columns = header_columns(line)
         if columns is not None:
             _flush(segment, state)
-            state.columns = _place_counts(columns, lines, state) if columns.centres else columns
+            state.columns = _place_counts(columns, lines, state) if columns.early else columns
             continue
         segment.append(line)
     _flush(segment, state)
@@ -523,8 +532,6 @@ def start_country(heading: str, page: int, state: ReportState) -> None:
     state.section_from = (len(state.training), len(state.totals))
     state.section_years = set()
     state.program_run = _Block()
-    if iso3 is not None:
-        state.closed.setdefault(iso3, False)
 
 
 def _misheaded(printed: str, iso3: str, state: ReportState) -> None:
@@ -617,12 +624,7 @@ def take_row(row: Row, state: ReportState) -> None:
         if state.pending_from is not None:
             _settle_pending(named, state)
             state.country, state.country_heading = named, country_total["country"]
-        elif (
-            named != state.country
-            and named is not None
-            and state.country is not None
-            and state.closed.get(state.country)
-        ):
+        elif named != state.country and named is not None and state.country in state.closed:
             _misheaded(country_total["country"], named, state)
         elif named != state.country:
             state.mismatches.append(
@@ -636,7 +638,7 @@ def take_row(row: Row, state: ReportState) -> None:
         _reconcile(state, "country", None, state.country_sum, qty, usd, row.page)
         state.country_sum = _Block()
         if state.country is not None:
-            state.closed[state.country] = True
+            state.closed.add(state.country)
         return
     if state.pending_from is None and (state.program is None or state.country is None):
         state.errors.add(
@@ -718,9 +720,7 @@ def _add_training(row: Row, title: str | None, qty: int | None, usd: float | Non
             "program_printed": state.program_heading or None,
             "start_date_raw": _text(printed_dates[0]),
             "end_date_raw": _text(printed_dates[1]),
-            "search_text": search_form(
-                " ".join(row.cells.get(c, "") for c in ("course_title", "location", "student_unit", "us_unit"))
-            ),
+            "search_text": search_form(" ".join(row.cells.get(c, "") for c in SEARCHED)),
             "inferred": False,
             "repair": row.repair or None,
         }
@@ -827,6 +827,10 @@ GLYPHS = str.maketrans(
         "”": '"',
     }
 )
+
+
+SEARCHED = ("course_title", "location", "student_unit", "us_unit")
+"""The cells a row's ``search_text`` is made of."""
 
 
 def search_form(text: str) -> str | None:

@@ -21,17 +21,17 @@ from partnerwatch.sources import cells
 from partnerwatch.sources.base import ParsedFile, ProgressCallback
 from partnerwatch.sources.fmtr.layout import COLUMNS, HEADER_FIRST_WORDS, Row
 from partnerwatch.sources.fmtr.parse import (
-    EARLY_HEADING,
     PROGRAM_HEADING,
+    SEARCHED,
     ReportState,
     close_program,
     finished,
     search_form,
-    split_country,
     start_country,
     start_early,
     start_program,
     take_row,
+    two_year_heading,
 )
 
 YEAR_HEADING = re.compile(r",\s*FY\s?\d{2}$")
@@ -89,7 +89,7 @@ def parse_fmtr_web(path: Path, progress: ProgressCallback | None = None) -> Pars
     try:
         if any(len([c for c in row if c]) == 1 and YEAR_HEADING.search(row[0]) for row in tables.rows):
             region = REGION.search(text)
-            return _read_two_years(tables, file, warnings, region["region"] if region else "")
+            return _read_two_years(tables, file, warnings, region["region"] if region else "", progress)
         return _read(tables, file, warnings, progress)
     except PartnerWatchError as exc:  # errors name the table row where a PDF's name the page
         raise PartnerWatchError([_on_row(e) for e in exc.errors]) from None
@@ -124,16 +124,12 @@ def _read(tables: _Tables, file: str, warnings: list[str], progress: ProgressCal
         raise PartnerWatchError.single(
             "not-this-format", "no FMTR tables in the web page (no 'Course Title' header rows)", file=file
         )
-    close_program(state, len(tables.rows))
-    state.errors.raise_if_any()
-    if progress is not None:
-        progress(len(tables.rows))
-    parsed = finished(state, len(tables.rows), warnings + state.warnings, unit="table rows")
-    parsed.mismatches = [_on_row(e) for e in parsed.mismatches]
-    return parsed
+    return _finish(state, tables, warnings, progress)
 
 
-def _read_two_years(tables: _Tables, file: str, warnings: list[str], region: str) -> ParsedFile:
+def _read_two_years(
+    tables: _Tables, file: str, warnings: list[str], region: str, progress: ProgressCallback | None
+) -> ParsedFile:
     """The FY1999 report (March 2000, "FY 1999 and 2000"): course, count and cost only, two years a program.
 
     Headings are one-cell rows, "Benin, International Military Education And Training" wrapped onto a
@@ -151,7 +147,7 @@ def _read_two_years(tables: _Tables, file: str, warnings: list[str], region: str
         if not filled:
             continue
         if len(filled) == 1 and len(row) <= 2:
-            heading = _heading(pending, filled[0], region, state)
+            heading = two_year_heading(pending, filled[0], state)
             if heading:
                 start_early(heading, number, state)
                 pending, started = "", True
@@ -178,10 +174,7 @@ def _read_two_years(tables: _Tables, file: str, warnings: list[str], region: str
         take_row(Row(number, {c: values.get(c, "") for c in COLUMNS}), state)
     if not state.training:
         raise PartnerWatchError.single("not-this-format", "no FMTR headings and rows in the web page", file=file)
-    close_program(state, len(tables.rows))
-    state.errors.raise_if_any()
-    parsed = finished(state, len(tables.rows), warnings + state.warnings, unit="table rows")
-    parsed.mismatches = [_on_row(e) for e in parsed.mismatches]
+    parsed = _finish(state, tables, warnings, progress)
     # The report was put online in parts of a region (Angola to Gambia, Ghana to Rwanda...): each part is
     # its own scope, so that loading one never retires another.
     named = [str(r["country_printed"]) for r in state.training if r["country_printed"]]
@@ -189,23 +182,19 @@ def _read_two_years(tables: _Tables, file: str, warnings: list[str], region: str
     return parsed
 
 
-def _heading(pending: str, text: str, region: str, state: ReportState) -> re.Match[str] | None:
-    """The heading a one-cell row completes: with the row before it when that names a country, else alone."""
-    found: re.Match[str] | None = None
-    for candidate in ([f"{pending} {text}"] if pending else []) + [text]:
-        heading = EARLY_HEADING.match(f"{region} Region, {candidate}") if YEAR_HEADING.search(candidate) else None
-        if heading is None:
-            continue
-        country, _program = split_country(heading["rest"], state.walk)
-        if state.walk.lookup_name(country, "fmtr") is not None:
-            return heading
-        found = found or heading
-    return found
+def _finish(state: ReportState, tables: _Tables, warnings: list[str], progress: ProgressCallback | None) -> ParsedFile:
+    close_program(state, len(tables.rows))
+    state.errors.raise_if_any()
+    if progress is not None:
+        progress(len(tables.rows))
+    parsed = finished(state, len(tables.rows), warnings + state.warnings, unit="table rows")
+    parsed.mismatches = [_on_row(e) for e in parsed.mismatches]
+    return parsed
 
 
 def _run_on(training: dict[str, object], text: str) -> None:
     training["course_title"] = f"{training['course_title'] or ''} {text}".strip()
-    training["search_text"] = search_form(" ".join(str(training.get(c) or "") for c in ("course_title", "location")))
+    training["search_text"] = search_form(" ".join(str(training.get(c) or "") for c in SEARCHED))
 
 
 def _columns(header: list[str]) -> list[str]:

@@ -141,12 +141,15 @@ def parse_state_budget(path: Path, progress: ProgressCallback | None = None) -> 
     basis = basis_by_year().get(year)
     if basis is None:
         warnings.append(
-            f"{file}: whether FY{year} is actual or requested is not known (sources/state_budget/basis.toml);"
+            f"{file}: whether FY{year} is actual or requested is not known (sources/state_budget/budget.toml);"
             " loaded without a basis"
         )
     walk = crosswalk()
-    _mark_repeats(lines, walk)
-    mismatches = _place(lines, walk, file)
+    for line in lines:  # a region's heading or the TOTAL line is never a country's
+        if line.name not in REGIONS and line.name.casefold() != "total":
+            line.iso3 = _country(line.name, walk)
+    _mark_repeats(lines)
+    mismatches = _place(lines, file)
     known = known_regional_lines()
     odd = sorted(
         {
@@ -204,7 +207,7 @@ def _read_lines(text: str, file: str, errors: ErrorCollector, warnings: list[str
     document: str | None = None
     headers: list[str] = []
     total_header: str | None = None
-    seen: dict[str, int] = {}
+    seen: dict[str, Line] = {}
     for row, record in csv_records(text, file, (NAME, YEAR), errors=errors, column=_column):
         if not headers:
             headers = [h for h in record if h not in (NAME, YEAR, WITHOUT, *TOTALS)]
@@ -277,17 +280,17 @@ def _read_lines(text: str, file: str, errors: ErrorCollector, warnings: list[str
             )
             continue
         lines.append(line)
-        if key in seen and not _same(lines, seen[key], line):
+        if key in seen and seen[key].amounts != line.amounts:
             errors.add(
                 DataError(
                     "duplicate-row",
-                    f"{full!r} is already on line {seen[key]} with other amounts",
+                    f"{full!r} is already on line {seen[key].row} with other amounts",
                     file=file,
                     row=row,
                     field=NAME,
                 )
             )
-        seen.setdefault(key, first)
+        seen.setdefault(key, line)
     if pending:
         warnings.append(
             f"{file}: text after the last amounts, on no budget line: " + "; ".join(f"{r}: {p!r}" for r, p in pending)
@@ -307,12 +310,7 @@ def _amount(value: str, file: str, row: int, field: str) -> int | None | DataErr
     return cells.parse_int(value, file, row, field, minimum=-LARGEST, maximum=LARGEST)
 
 
-def _same(lines: list[Line], row: int, line: Line) -> bool:
-    first = next(x for x in lines if x.row == row)
-    return first.amounts == line.amounts
-
-
-def _mark_repeats(lines: list[Line], walk: Crosswalk) -> None:
+def _mark_repeats(lines: list[Line]) -> None:
     """The same line printed twice: not a country, the amounts of the line above in every account, a like name.
 
     The extraction repeated lines under two wrappings of their name ("Democracy, Human Rights and Labor
@@ -322,7 +320,7 @@ def _mark_repeats(lines: list[Line], walk: Crosswalk) -> None:
     marked: two countries may well be allotted the same amounts.
     """
     for before, line in zip(lines, lines[1:], strict=False):
-        if line.summed == 0 or line.amounts != before.amounts or _is_country(line, walk) or _is_country(before, walk):
+        if line.summed == 0 or line.amounts != before.amounts or line.iso3 or before.iso3:
             continue
         if _alike(before.name, line.name):
             line.repeats_row = before.repeats_row or before.row
@@ -338,14 +336,12 @@ def _alike(one: str, other: str) -> bool:
     return shorter > 0 and len(words[0] & words[1]) / shorter >= 0.5
 
 
-def _place(lines: list[Line], walk: Crosswalk, file: str) -> list[DataError]:
-    """Kind, region and country of each line; each region's lines reconciled with its printed total."""
+def _place(lines: list[Line], file: str) -> list[DataError]:
+    """Kind and region of each line; each region's lines reconciled with its printed total."""
     mismatches: list[DataError] = []
     region: Line | None = None
     running = 0
     for index, line in enumerate(lines):
-        iso3 = walk.lookup_name(line.name, SOURCE)
-        country = iso3 is not None and walk.not_a(iso3, PLACES, line.name) is None
         if line.name.casefold() == "total":
             line.kind = "total"
         elif line.name in REGIONS:
@@ -353,8 +349,8 @@ def _place(lines: list[Line], walk: Crosswalk, file: str) -> list[DataError]:
                 mismatches.append(_region_mismatch(region, running, file, "before the next region"))
             line.kind, line.region, region, running = "region", line.name, line, 0
             continue
-        elif country:
-            line.kind, line.iso3 = "country", iso3
+        elif line.iso3 is not None:
+            line.kind = "country"
         if region is None:
             continue
         line.region = region.name
@@ -363,16 +359,17 @@ def _place(lines: list[Line], walk: Crosswalk, file: str) -> list[DataError]:
         if line.repeats_row is None:
             running += line.summed
         following = lines[index + 1] if index + 1 < len(lines) else None
-        if running == region.total and (following is None or not _is_country(following, walk)):
+        if running == region.total and (following is None or following.iso3 is None):
             region = None
     if region is not None:
         mismatches.append(_region_mismatch(region, running, file, "by the end of the table"))
     return mismatches
 
 
-def _is_country(line: Line, walk: Crosswalk) -> bool:
-    iso3 = walk.lookup_name(line.name, SOURCE)
-    return iso3 is not None and walk.not_a(iso3, PLACES, line.name) is None
+def _country(name: str, walk: Crosswalk) -> str | None:
+    """The place a line names, or None for a region, program, bureau or agency."""
+    iso3 = walk.lookup_name(name, SOURCE)
+    return iso3 if iso3 is not None and walk.not_a(iso3, PLACES, name) is None else None
 
 
 def _region_mismatch(region: Line, running: int, file: str, where: str) -> DataError:
