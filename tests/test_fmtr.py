@@ -523,3 +523,39 @@ def test_a_two_year_reports_year_ahead_gives_way_to_that_years_own_report(
     for row in by_year.rows:
         counted[row["fiscal_year"]] = counted.get(row["fiscal_year"], 0) + int(str(row["trainees"]))
     assert counted == {1999: 274, 2000: 301, 2001: 858}
+
+
+def test_many_reports_read_in_worker_processes_load_in_the_order_given(tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    (tmp_path / "africa.pdf").write_bytes(report())
+    (tmp_path / "wrong.pdf").write_bytes(report(program_total="$3,600", qty_total="8"))
+    (tmp_path / "all.pdf").write_bytes(report(region="All Regions"))
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    files = [str(tmp_path / name) for name in ("africa.pdf", "wrong.pdf", "empty.pdf", "all.pdf")]
+    parallel, serial = tmp_path / "parallel", tmp_path / "serial"
+    result = run("ingest", "fmtr", "--jobs", "2", *files, home=parallel)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stdout.splitlines() == [
+        f"{files[0]}: loaded 6 rows as snapshot 2.",
+        f"{files[3]}: loaded 6 rows as snapshot 3.",
+    ]
+    assert "wrong.pdf:p.2:IMET-1: total-mismatch: Mali FY2019 program IMET-1: printed 8" in result.stderr
+    assert f"{files[1]}: not loaded; the store is unchanged." in result.stderr
+    assert f"empty.pdf: empty-file: the file is empty (0 bytes)\n{files[2]}: not loaded" in result.stderr
+    assert len(list((parallel / "snapshots").iterdir())) == 3  # the curated dataset and the two loaded; no refused copy
+    assert not list((parallel / "staging").iterdir())
+    assert run("ingest", "fmtr", "--jobs", "1", *files, home=serial).returncode == 2
+    query = "SELECT s.file_name, t.* EXCLUDE (snapshot_id) FROM training t JOIN snapshots s ON s.id = t.snapshot_id"
+    rows = []
+    for home in (parallel, serial):
+        with duckdb.connect(str(home / "partnerwatch.duckdb"), read_only=True) as con:
+            rows.append(sorted(map(str, con.execute(query).fetchall())))
+    assert len(rows[0]) == 8 and rows[0] == rows[1]
+    again = run("ingest", "fmtr", "--jobs", "2", files[0], files[3], home=parallel)
+    assert again.returncode == 0
+    assert again.stdout.splitlines() == [
+        f"{files[0]}: already loaded as snapshot 2; nothing changed.",
+        f"{files[3]}: already loaded as snapshot 3; nothing changed.",
+    ]

@@ -13,7 +13,7 @@ import re
 import sys
 import textwrap
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -28,12 +28,16 @@ from partnerwatch.errors import DataError, PartnerWatchError
 from partnerwatch.export import FORMATS, export_table
 from partnerwatch.ingest import (
     IngestResult,
+    Prepared,
     already_loaded,
     bundled_loaded,
     commit,
+    commit_kept,
+    cores,
     download,
     ingest_table,
     load_bundled,
+    prepare_each,
     prepared,
 )
 from partnerwatch.publish.format import format_value
@@ -233,11 +237,26 @@ def ingest_command(
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="For 'table': the column mapping (MAP.toml).")
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Files read at once, each in a process of its own (sources that allow it, e.g. fmtr;"
+            " default: every core). Files still load one by one, in the order given.",
+        ),
+    ] = None,
 ) -> None:
     """Load files into the store: all-or-nothing per file, a no-op for a file already loaded."""
     if (source == "table") != (into is not None and mapping is not None):
         err.print("missing-value: --into and --mapping go together, and only with the 'table' source", markup=False)
         raise typer.Exit(2)
+    workers = min(jobs or cores(), len(paths))
+    if source in REGISTRY and REGISTRY[source].parallel and workers > 1:
+        if _ingest_in_parallel(source, paths, workers, allow_mismatch, allow_older):
+            raise typer.Exit(2)
+        return
     failed = False
     for path in paths:
         try:
@@ -255,6 +274,52 @@ def ingest_command(
         _report(path, result)
     if failed:
         raise typer.Exit(2)
+
+
+def _ingest_in_parallel(source: str, paths: list[Path], jobs: int, allow_mismatch: bool, allow_older: bool) -> bool:
+    """Read files in worker processes, load them one by one in the order given; True if any was refused."""
+    known: list[IngestResult | PartnerWatchError | None] = []
+    with _reading_store() as con:
+        for path in paths:
+            try:
+                known.append(already_loaded(con, source, path))
+            except PartnerWatchError as exc:
+                known.append(exc)
+    to_read = [path for path, seen in zip(paths, known, strict=True) if seen is None]
+    failed = False
+    with (
+        closing(prepare_each(source, to_read, jobs=jobs)) as outcomes,
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as progress,
+    ):
+        task = progress.add_task(f"{source}: reading {len(to_read)} files in {jobs} processes", total=len(paths))
+        for path, seen in zip(paths, known, strict=True):
+            outcome: IngestResult | PartnerWatchError | Prepared = seen if seen is not None else next(outcomes)[1]
+            if isinstance(outcome, Prepared):
+                progress.update(task, description=f"{source}: loading {path.name}")
+                try:
+                    with _store() as store:
+                        outcome = commit_kept(store, outcome, allow_mismatch=allow_mismatch, allow_older=allow_older)
+                except PartnerWatchError as exc:
+                    outcome = exc
+            if isinstance(outcome, PartnerWatchError):
+                for error in outcome.errors:
+                    err.print(str(error), markup=False, highlight=False)
+                err.print(f"{path}: not loaded; the store is unchanged.", markup=False)
+                failed = True
+            else:
+                _report(path, outcome)
+            progress.advance(task)
+    return failed
 
 
 def _report(path: Path, result: IngestResult) -> None:

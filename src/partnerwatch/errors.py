@@ -81,6 +81,10 @@ class PartnerWatchError(Exception):
             raise ValueError("PartnerWatchError needs at least one DataError")
         super().__init__("\n".join(str(e) for e in self.errors))
 
+    def __reduce__(self) -> tuple[type[PartnerWatchError], tuple[list[DataError]]]:
+        """Rebuilt from its errors, so a refusal raised in a worker process arrives whole."""
+        return (type(self), (self.errors,))
+
     @classmethod
     def single(
         cls,

@@ -10,7 +10,11 @@ snapshot record in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Generator, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +23,7 @@ import pyarrow as pa
 
 from partnerwatch.countries import crosswalk
 from partnerwatch.errors import DataError, PartnerWatchError
-from partnerwatch.intake import KeptCopy, check_input, fingerprint_if_cheap, kept_copy
+from partnerwatch.intake import KeptCopy, check_input, discard, fingerprint_if_cheap, keep_copy, kept_copy
 from partnerwatch.net.http import RetryPolicy
 from partnerwatch.releases import is_older
 from partnerwatch.sources import get_source
@@ -118,6 +122,88 @@ def prepared(source_name: str, path: Path, progress: ProgressCallback | None = N
             parsed = again.parsed
         with staged_streams(parsed.streams) as staged:
             yield Prepared(source, path, copy, parsed, staged)
+
+
+def cores() -> int:
+    """The cores this process may run on (fewer than the machine's under a CPU affinity mask)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def prepare_each(
+    source_name: str, paths: Sequence[Path], *, jobs: int
+) -> Generator[tuple[Path, Prepared | PartnerWatchError], None, None]:
+    """Copy and parse files in ``jobs`` worker processes; yield each, in the order given, ready to commit.
+
+    Only for a source whose parse returns whole tables (``Source.parallel``):
+    its rows travel back from the worker pickled. Loading stays in the caller,
+    one file at a time in the given order, so the store sees exactly the
+    sequence of loads a serial run makes (which report of a fiscal year was
+    loaded last is part of the FMTR counting rule). A refusal is yielded, not
+    raised, so the other files still load. A prepared file owns a kept copy:
+    load it with ``commit_kept``, which removes the copy if the load is
+    refused. At most two files per worker wait parsed, bounding memory.
+    """
+    source = get_source(source_name)
+    if not source.parallel:
+        raise ValueError(f"source {source_name} does not parse in worker processes")
+    pending: deque[tuple[Path, Future[tuple[KeptCopy, ParsedFile]]]] = deque()
+    queue = iter(paths)
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding threads or a store
+    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
+        try:
+            for path in queue:
+                pending.append((path, pool.submit(_copy_and_parse, source_name, path)))
+                if len(pending) >= 2 * max(1, jobs):
+                    break
+            while pending:
+                path, future = pending.popleft()
+                try:
+                    copy, parsed = future.result()
+                except PartnerWatchError as exc:
+                    yield path, exc
+                else:
+                    yield path, Prepared(source, path, copy, parsed, {})
+                following = next(queue, None)
+                if following is not None:
+                    pending.append((following, pool.submit(_copy_and_parse, source_name, following)))
+        finally:  # interrupted: files parsed but never loaded leave no copy behind
+            for _, future in pending:
+                future.cancel()
+            for _, future in pending:
+                if not future.cancelled() and future.exception() is None:
+                    discard(future.result()[0])
+
+
+def _copy_and_parse(source_name: str, path: Path) -> tuple[KeptCopy, ParsedFile]:
+    """In a worker: what ``prepared`` does before staging, the copy left for the caller to load or discard."""
+    source = get_source(source_name)
+    check_input(path, folders=source.reads_folders)
+    copy = keep_copy([path])
+    try:
+        if copy.size == 0:
+            raise PartnerWatchError.single("empty-file", "the file is empty (0 bytes)", file=path.name)
+        parsed = source.parse(copy.path, None)
+    except BaseException:
+        discard(copy)
+        raise
+    if parsed.streams:
+        discard(copy)
+        raise ValueError(f"source {source_name} returned streams; it cannot parse in a worker")
+    return copy, parsed
+
+
+def commit_kept(
+    con: Connection, ready: Prepared, *, allow_mismatch: bool = False, allow_older: bool = False
+) -> IngestResult:
+    """``commit`` for a file ``prepare_each`` prepared: a refused load removes the file's copy."""
+    try:
+        return commit(con, ready, allow_mismatch=allow_mismatch, allow_older=allow_older)
+    except PartnerWatchError:
+        discard(ready.copy)
+        raise
 
 
 def ingest_table(

@@ -178,6 +178,8 @@ class KeptCopy:
     """The snapshot's sha256: of the one input, or of the inputs' digests together."""
     size: int
     """Bytes of the first input (the data file)."""
+    made: tuple[Path, ...] = ()
+    """The files this copy created (not those an earlier load kept): what ``discard`` removes."""
 
     @property
     def path(self) -> Path:
@@ -193,6 +195,21 @@ def kept_copy(inputs: Sequence[Path], extra: str = "") -> Iterator[KeptCopy]:
     an earlier load) is reused; one made here is removed again if the body
     raises a coded error, so a refused file leaves nothing behind.
     """
+    copy = keep_copy(inputs, extra)
+    try:
+        yield copy
+    except PartnerWatchError:
+        discard(copy)
+        raise
+
+
+def keep_copy(inputs: Sequence[Path], extra: str = "") -> KeptCopy:
+    """``kept_copy`` without the block: the caller owns the copy and calls ``discard`` if the file is refused.
+
+    Parallel ingest needs this form: a worker process copies and parses a
+    file, and the main process, which loads it, is the one that learns
+    whether it is refused.
+    """
     root = staging_dir()
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -200,8 +217,6 @@ def kept_copy(inputs: Sequence[Path], extra: str = "") -> Iterator[KeptCopy]:
         staged = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-copy-", dir=root))
     except OSError as exc:
         raise _unwritable(exc) from None
-    made: list[Path] = []
-    target: Path | None = None
     try:
         digests: list[tuple[str, int]] = []
         for number, path in enumerate(inputs):
@@ -218,6 +233,7 @@ def kept_copy(inputs: Sequence[Path], extra: str = "") -> Iterator[KeptCopy]:
                 ) from None
         sha256 = digests[0][0] if len(digests) == 1 and not extra else _combined(digests, extra)
         target = snapshot_dir() / sha256
+        made: list[Path] = []
         try:
             target.mkdir(exist_ok=True)
             for number, path in enumerate(inputs):
@@ -226,20 +242,22 @@ def kept_copy(inputs: Sequence[Path], extra: str = "") -> Iterator[KeptCopy]:
                     (staged / str(number) / _name(path)).rename(kept)
                     made.append(kept)
         except OSError as exc:
+            discard(KeptCopy((), sha256, 0, tuple(made)))
             raise _unwritable(exc) from None
-        yield KeptCopy(tuple(target / _name(p) for p in inputs), sha256, digests[0][1])
-    except PartnerWatchError:
-        for kept in made:  # refused: no snapshot will ever point at this copy
-            if kept.is_dir():
-                shutil.rmtree(kept, ignore_errors=True)
-            else:
-                kept.unlink(missing_ok=True)
-        if target is not None:
-            with suppress(OSError):
-                target.rmdir()  # only if nothing else is kept there
-        raise
+        return KeptCopy(tuple(target / _name(p) for p in inputs), sha256, digests[0][1], tuple(made))
     finally:
         shutil.rmtree(staged, ignore_errors=True)
+
+
+def discard(copy: KeptCopy) -> None:
+    """Remove what a refused file's copy made: no snapshot will ever point at it."""
+    for kept in copy.made:
+        if kept.is_dir():
+            shutil.rmtree(kept, ignore_errors=True)
+        else:
+            kept.unlink(missing_ok=True)
+    with suppress(OSError):
+        (snapshot_dir() / copy.sha256).rmdir()  # only if nothing else is kept there
 
 
 def _name(path: Path) -> str:

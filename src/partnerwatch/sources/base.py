@@ -98,3 +98,5 @@ class Source:
     parse: Callable[[Path, ProgressCallback | None], ParsedFile]
     reads_folders: bool = False
     """Whether an input is a folder (the curated dataset) rather than one file."""
+    parallel: bool = False
+    """Whether several files can be parsed at once in worker processes (its parse returns whole tables)."""

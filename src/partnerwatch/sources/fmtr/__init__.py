@@ -21,6 +21,7 @@ SOURCE = Source(
     tables=("training", "training_totals"),
     origin=Origin.from_package(__name__),
     parse=parse_fmtr,
+    parallel=True,
 )
 
 __all__ = ["SOURCE", "parse_fmtr", "parse_fmtr_pdf", "parse_fmtr_web"]
