@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -480,6 +482,12 @@ def test_web_page_defects_are_named_and_parts_keep_their_own_scope(shared_data: 
         "FY1999-2000 Africa (Ghana to Rwanda)",
         "FY1999-2000 Africa (Sao Tome And Principe to Zimbabwe)",  # as printed
     ]
+    misprinted = tmp_path / "FY2006_Western_Hemisphere.html"  # the real page, one date misprinted
+    text = (shared_data / "fmtr" / misprinted.name).read_bytes().decode("latin-1")
+    misprinted.write_bytes(text.replace(">1/30/2006<", ">1/30/2106<", 1).encode("latin-1"))
+    hemisphere = parse_fmtr(misprinted)
+    warned = [w for w in hemisphere.warnings if "dates printed far outside FY2006" in w]
+    assert len(warned) == 1 and re.search(r"\): table row \d+ start_date '1/30/2106'$", warned[0]), warned
     page = tmp_path / "page.html"
     page.write_text("<html><body><table><tr><td>x</td></tr></table></body></html>", encoding="utf-8")
     with pytest.raises(PartnerWatchError) as caught:
@@ -559,3 +567,53 @@ def test_many_reports_read_in_worker_processes_load_in_the_order_given(tmp_path:
         f"{files[0]}: already loaded as snapshot 2; nothing changed.",
         f"{files[3]}: already loaded as snapshot 3; nothing changed.",
     ]
+
+
+@pytest.mark.shared_data
+def test_the_whole_record_in_one_call_gives_colombia_and_mali_their_training_years(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """Every shared report in one parallel ingest; the figures span FY1999-FY2020 where reports have them."""
+    import json
+
+    from tests.test_cli import run
+
+    home = tmp_path / "record"
+    files = sorted(str(p) for p in (shared_data / "fmtr").iterdir() if p.suffix in (".pdf", ".html"))
+    loaded = run("ingest", "fmtr", "--allow-mismatch", "--jobs", "2", *files, home=home)
+    assert loaded.returncode == 0, loaded.stderr[-2000:]
+    assert len([line for line in loaded.stdout.splitlines() if ": loaded " in line]) == len(files) == 60
+
+    def by_year(iso3: str, period: str) -> tuple[dict[str, Any], dict[int, int]]:
+        shown = run("figures", iso3, "--period", period, "--json", home=home)
+        assert shown.returncode == 0, shown.stderr
+        figure = next(f for f in json.loads(shown.stdout) if f["topic"] == "trainees_by_year")
+        years: dict[int, int] = {}
+        for row in figure["rows"]:
+            years[row["fiscal_year"]] = years.get(row["fiscal_year"], 0) + row["trainees"]
+        return figure, years
+
+    colombia, colombia_years = by_year("COL", "1999-2020")
+    years = colombia_years
+    assert colombia["period"] == "FY2004–FY2006, FY2008, FY2011, FY2013, FY2015–FY2016 and FY2019–FY2020"
+    assert years == {
+        2004: 8397, 2005: 10285, 2006: 1503, 2008: 1673, 2011: 2561,
+        2013: 3453, 2015: 3296, 2016: 2238, 2019: 2514, 2020: 1430,
+    }  # fmt: skip
+    assert {s["release"] for s in colombia["sources"]} >= {"FY2004", "FY2005", "FY2020"}
+    mali, years = by_year("MLI", "1999-2020")
+    assert mali["period"] == "FY1999–FY2002, FY2004–FY2016 and FY2019–FY2020"
+    assert (years[1999], years[2000], years[2001], years[2013] if 2013 in years else 0, years[2020]) == (
+        274, 301, 919, 0, 203,
+    )  # fmt: skip
+    assert "No personnel in FY2013" in str(mali["method"])
+    with duckdb.connect(str(home / "partnerwatch.duckdb"), read_only=True) as con:
+        printed = dict(
+            con.execute(
+                "SELECT fiscal_year, printed_quantity FROM training_totals WHERE country_iso3 = 'COL'"
+                " AND level = 'country' AND fiscal_year IS NOT NULL"
+            ).fetchall()
+        )
+    assert printed == colombia_years  # every computed year is the report's printed country total
+    default, _ = by_year("MLI", "2001-2021")
+    assert "loaded but outside the period: FY1999–FY2000" in str(default["method"])

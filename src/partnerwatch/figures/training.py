@@ -105,7 +105,11 @@ def reports_text(ctx: FigureContext) -> str:
 
 
 def _covered(ctx: FigureContext) -> str:
-    return f"reports loaded: {years_text(report_years(ctx), 'FY') or 'none'}"
+    """The report years the figure rests on, and those loaded but outside its period (so none is missed unseen)."""
+    inside = report_years(ctx)
+    outside = [y for y in report_years(ctx, within_period=False) if y not in inside]
+    also = f"; loaded but outside the period: {years_text(outside, 'FY')}" if outside else ""
+    return f"reports loaded: {years_text(inside, 'FY') or 'none'}{also}"
 
 
 def trainees_by_account(ctx: FigureContext) -> Figure:

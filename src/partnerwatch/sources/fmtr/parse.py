@@ -167,8 +167,8 @@ class ReportState:
     warnings: list[str] = field(default_factory=list)
     counts_offset: float | None = None
     """FY2001-FY2005: how far right of the "#" label the counts end, as the last totals line showed."""
-    misprinted: list[str] = field(default_factory=list)
-    """Dates printed impossibly far from the report's year, left empty: where, which field, as printed."""
+    misprinted: list[tuple[int, str, str]] = field(default_factory=list)
+    """Dates printed impossibly far from the report's year, left empty: page (or table row), field, as printed."""
     hidden: list[int] = field(default_factory=list)
     """Rows of the open block printed under its totals line (their count and cost hidden), by index."""
 
@@ -217,10 +217,12 @@ def finished(state: ReportState, size: int, warnings: list[str], *, unit: str) -
     scope = f"FY{years[0]}" if len(years) == 1 else f"FY{years[0]}-{years[-1]}"
     regions = ", ".join(state.regions) if len(state.regions) > 1 else state.region
     if state.misprinted:
+        place = "p." if unit == "pages" else "table row "
+        where = "; ".join(f"{place}{at} {column} {text!r}" for at, column, text in state.misprinted[:8])
         warnings = [
             *warnings,
             f"{state.file}: {len(state.misprinted)} dates printed far outside FY{years[0]} (left empty, kept as"
-            f" printed in start_date_raw/end_date_raw): {'; '.join(state.misprinted[:8])}",
+            f" printed in start_date_raw/end_date_raw): {where}",
         ]
     return ParsedFile(
         tables={
@@ -805,7 +807,7 @@ def _date(value: str, state: ReportState, page: int, field: str) -> date | None:
     if state.fiscal_year is not None and not (
         state.fiscal_year - DATE_WINDOW[0] <= year <= state.fiscal_year + DATE_WINDOW[1]
     ):
-        state.misprinted.append(f"p.{page} {field} {text!r}")
+        state.misprinted.append((page, field, text))
         return None
     return when
 
