@@ -10,7 +10,7 @@ import ibis
 
 from partnerwatch.figures.common import unavailable
 from partnerwatch.figures.context import FigureContext
-from partnerwatch.figures.coverage import years_in, years_text
+from partnerwatch.figures.coverage import years_text
 from partnerwatch.figures.model import Figure
 
 FAMILY = "training"
@@ -22,33 +22,41 @@ METHOD = (
 
 
 def _chosen(ctx: FigureContext) -> list[tuple[int, int]]:
-    """(fiscal year, snapshot) pairs whose rows the country's training figures use: one report per year.
+    """(fiscal year, snapshot) pairs whose rows the country's training figures use: one report per year."""
+    if "training_chosen" not in ctx.memo:
+        ctx.memo["training_chosen"] = sorted(chosen_reports(ctx, ctx.iso3).get(ctx.iso3, {}).items())
+    return list(ctx.memo["training_chosen"])
+
+
+def chosen_reports(ctx: FigureContext, iso3: str | None = None) -> dict[str, dict[int, int]]:
+    """Country -> fiscal year -> the one report (snapshot) whose rows count; every country unless ``iso3``.
 
     A fiscal year can be in two loaded reports (a region's own report and a report of every region, or a
-    two-year report's year ahead). Counted twice it would double the trainees, so each of the country's
+    two-year report's year ahead). Counted twice it would double the trainees, so each of a country's
     fiscal years takes the rows of one report: the one whose own year it is (``_release_year``), else the
     most recent report that holds it; among equals, the one with fewer regions, then the one loaded last.
     """
-    if "training_chosen" in ctx.memo:
-        return list(ctx.memo["training_chosen"])
     t, s = ctx.table("training"), ctx.table("snapshots")
-    mine = t.filter(t.country_iso3 == ctx.iso3)
-    per_report = mine.group_by(["fiscal_year", "snapshot_id"]).aggregate()
-    joined = per_report.join(s, per_report.snapshot_id == s.id).select("fiscal_year", "snapshot_id", "release")
+    mine = t if iso3 is None else t.filter(t.country_iso3 == iso3)
+    per_report = (
+        mine.filter(mine.fiscal_year.notnull()).group_by(["country_iso3", "fiscal_year", "snapshot_id"]).aggregate()
+    )
+    joined = per_report.join(s, per_report.snapshot_id == s.id).select(
+        "country_iso3", "fiscal_year", "snapshot_id", "release"
+    )
     regions = t.group_by("snapshot_id").aggregate(regions=t.region.nunique())
     spread = {int(r["snapshot_id"]): int(r["regions"] or 0) for r in ctx.rows(regions)}
-    best: dict[int, tuple[tuple[int, int, int, int], int]] = {}
+    best: dict[tuple[str, int], tuple[tuple[bool, int, int, int], int]] = {}
     for r in ctx.rows(joined):
-        if r["fiscal_year"] is None:
-            continue
-        year, snapshot = int(r["fiscal_year"]), int(r["snapshot_id"])
+        key, snapshot = (str(r["country_iso3"]), int(r["fiscal_year"])), int(r["snapshot_id"])
         released = _release_year(str(r["release"] or ""))
-        rank = (released == year, released, -spread.get(snapshot, 1), snapshot)
-        if year not in best or rank > best[year][0]:
-            best[year] = (rank, snapshot)
-    chosen = sorted((year, snapshot) for year, (_rank, snapshot) in best.items())
-    ctx.memo["training_chosen"] = chosen
-    return list(chosen)
+        rank = (released == key[1], released, -spread.get(snapshot, 1), snapshot)
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, snapshot)
+    chosen: dict[str, dict[int, int]] = {}
+    for (country, year), (_rank, snapshot) in sorted(best.items()):
+        chosen.setdefault(country, {})[year] = snapshot
+    return chosen
 
 
 def _release_year(release: str) -> int:
@@ -71,29 +79,41 @@ def _rows(ctx: FigureContext):  # type: ignore[no-untyped-def]
 
 
 def report_years(ctx: FigureContext, *, within_period: bool = True) -> list[int]:
-    """The fiscal years of the FMTR reports loaded for the country's region, within the period unless told not to.
+    """The fiscal years of the FMTR reports loaded for the country's region, within the period unless told not to."""
+    if "training_report_years" not in ctx.memo:
+        ctx.memo["training_report_years"] = report_years_by_country(ctx, ctx.iso3).get(ctx.iso3, [])
+    years = list(ctx.memo["training_report_years"])
+    return [y for y in years if ctx.period[0] <= y <= ctx.period[1]] if within_period else years
+
+
+def report_years_by_country(ctx: FigureContext, iso3: str | None = None) -> dict[str, list[int]]:
+    """Country -> the fiscal years of the FMTR reports loaded for its region; every country with rows unless ``iso3``.
 
     A report covers one region (or several): a year whose report for the country's region is loaded but
     has no section for the country is a year of zero trainees; a year loaded only for other regions is
-    no data for this country. The country's region is the one its rows are printed under.
+    no data for this country. The country's region is the one its rows are printed under. Rows stored
+    before regions were kept (no region) may be of any region: their reports count for every country.
     """
-    if "training_report_years" not in ctx.memo:
-        t = ctx.table("training")
-        regions = [
-            str(r["region"])
-            for r in ctx.rows(t.filter(t.country_iso3 == ctx.iso3).select("region").distinct())
-            if r["region"] is not None
-        ]
-        totals = ctx.table("training_totals")
-        if regions:
-            # Rows stored before regions were kept (no region) may be of any region: their reports count.
-            by_region = t.filter(t.region.isin(regions) | t.region.isnull()).select("snapshot_id").distinct()
-            reports = totals.filter(totals.snapshot_id.isin(by_region.snapshot_id))
-        else:  # rows stored before regions were kept: every report counts, as it used to
-            reports = totals
-        ctx.memo["training_report_years"] = years_in(ctx, reports.filter(reports.fiscal_year.notnull()), "fiscal_year")
-    years = list(ctx.memo["training_report_years"])
-    return [y for y in years if ctx.period[0] <= y <= ctx.period[1]] if within_period else years
+    t, totals = ctx.table("training"), ctx.table("training_totals")
+    mine = t if iso3 is None else t.filter(t.country_iso3 == iso3)
+    by_country: dict[str, set[str | None]] = {}
+    for r in ctx.rows(mine.select("country_iso3", "region").distinct()):
+        by_country.setdefault(str(r["country_iso3"]), set()).add(r["region"])
+    by_snapshot: dict[int, set[str | None]] = {}
+    for r in ctx.rows(t.select("snapshot_id", "region").distinct()):
+        by_snapshot.setdefault(int(r["snapshot_id"]), set()).add(r["region"])
+    years: dict[int, set[int]] = {}
+    for r in ctx.rows(totals.filter(totals.fiscal_year.notnull()).select("snapshot_id", "fiscal_year").distinct()):
+        years.setdefault(int(r["snapshot_id"]), set()).add(int(r["fiscal_year"]))
+    found: dict[str, list[int]] = {}
+    for country, regions in by_country.items():
+        known = regions - {None}
+        covered: set[int] = set()
+        for snapshot, printed in by_snapshot.items():
+            if not known or None in printed or printed & known:
+                covered |= years.get(snapshot, set())
+        found[country] = sorted(covered)
+    return found
 
 
 def reports_text(ctx: FigureContext) -> str:
