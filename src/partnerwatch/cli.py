@@ -14,8 +14,9 @@ import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
+from datetime import date
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -254,10 +255,12 @@ def ingest_command(
         raise typer.Exit(2)
     workers = min(jobs or cores(), len(paths))
     if source in REGISTRY and REGISTRY[source].parallel and workers > 1:
-        if _ingest_in_parallel(source, paths, workers, allow_mismatch, allow_older):
+        failed = _ingest_in_parallel(source, paths, workers, allow_mismatch, allow_older)
+        _record_after_load()
+        if failed:
             raise typer.Exit(2)
         return
-    failed = False
+    failed = loaded = False
     for path in paths:
         try:
             if into is not None and mapping is not None:
@@ -272,6 +275,9 @@ def ingest_command(
             failed = True
             continue
         _report(path, result)
+        loaded = loaded or not result.unchanged
+    if loaded:
+        _record_after_load()
     if failed:
         raise typer.Exit(2)
 
@@ -391,6 +397,8 @@ def fetch(
     result = _guard(lambda: _ingest_file(name, path, False, False))
     state = "already loaded" if result.unchanged else f"loaded {result.rows:,} rows"
     out.print(f"{path}: {state} as snapshot {result.snapshot_id}.")
+    if not result.unchanged:
+        _record_after_load()
 
 
 @app.command()
@@ -448,6 +456,145 @@ def _country(text: str) -> str:
         err.print(f"unknown-country: {text!r} is not in the country crosswalk", markup=False)
         raise typer.Exit(2)
     return code
+
+
+WATCH_FORMATS = ("table", "csv", "json", "atom")
+
+
+@app.command()
+def watch(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Changes since a date (YYYY-MM-DD) or since snapshot N was loaded; default: since the last load.",
+        ),
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or atom.")] = "table",
+    out_path: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of the terminal.")] = None,
+    coups_since: Annotated[
+        str, typer.Option("--coups-since", help="Count coups from this date (YYYY-MM-DD).")
+    ] = "2001-01-01",
+    region: Annotated[str | None, typer.Option("--region", help="Only one region, e.g. Africa, 'Near East'.")] = None,
+    flag: Annotated[str | None, typer.Option("--flag", help="Only countries raising this rule's signal.")] = None,
+    base_url: Annotated[
+        str, typer.Option("--base-url", help="The explorer's address, for the feed's links.")
+    ] = "http://127.0.0.1:8000",
+) -> None:
+    """Every U.S. security partner on one page: the watch table, the signals raised, and what changed."""
+    from partnerwatch.publish.watch import watch_atom, watch_csv, watch_json
+    from partnerwatch.watch.columns import Window
+    from partnerwatch.watch.history import changes_since, stored_signals, with_history
+    from partnerwatch.watch.table import build_watch, filtered
+
+    if fmt not in WATCH_FORMATS:
+        err.print(f"bad-value: --format {fmt!r} is not one of {', '.join(WATCH_FORMATS)}", markup=False)
+        raise typer.Exit(2)
+    window = Window(_date_option("--coups-since", coups_since))
+    point: int | date | None = None
+    if since is not None:
+        point = int(since) if since.isdigit() else _date_option("--since", since)
+    with _reading_store() as con:
+        whole = build_watch(con, window)
+    version = _record_watch(whole if window == Window() else None)
+    with _reading_store() as con:
+        table = filtered(whole, region, flag)
+        with_history(con, table)
+        base, latest, changes = changes_since(con, point)
+        signals = stored_signals(con)
+    if fmt == "csv":
+        text = watch_csv(table)
+    elif fmt == "json":
+        text = watch_json(table, version, changes, (base, latest))
+    elif fmt == "atom":
+        rules = {s.rule for r in table.rows for s in r.signals} if flag or region else None
+        kept = [s for s in signals if rules is None or (s.rule in rules and s.iso3 in {r.iso3 for r in table.rows})]
+        text = watch_atom(kept, base_url, table.sources).decode()
+    else:
+        _print_watch(table, changes, base, latest)
+        return
+    if out_path is None:
+        sys.stdout.write(text)
+        return
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        err.print(f"write-error: cannot write {out_path} ({exc.strerror})", markup=False)
+        raise typer.Exit(2) from None
+    err.print(f"Wrote {out_path}", markup=False)
+
+
+def _date_option(name: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        err.print(f"bad-date: {name} {text!r} is not a date (YYYY-MM-DD) or a snapshot number", markup=False)
+        raise typer.Exit(2) from None
+
+
+def _record_watch(built: Any = None) -> int:
+    """Record the watch for the store's current version if not yet recorded; the version.
+
+    Computed on a read-only connection, written on a writing one held only for
+    the insert, so a server keeps reading meanwhile. Recording always uses the
+    default window, so recorded values change only when the data do.
+    """
+    from partnerwatch.watch.columns import Window
+    from partnerwatch.watch.history import record_watch, recorded, store_version
+    from partnerwatch.watch.table import build_watch
+
+    with _reading_store() as con:
+        version = store_version(con)
+        if recorded(con, version):
+            return version
+        table = built if built is not None else build_watch(con, Window())
+    with _store() as con:
+        record_watch(con, table, version)
+    return version
+
+
+def _record_after_load() -> None:
+    """After a load: record the watch, so that 'watch --since' can say what this load changed."""
+    try:
+        _record_watch()
+    except typer.Exit:
+        err.print(
+            "warning: the data are loaded but the watch was not recorded; 'partnerwatch watch' records it", markup=False
+        )
+
+
+SHOWN_CHANGES = 40
+WATCH_WIDTH = 200
+"""Columns the watch table is laid out in when printed (ten columns of short values fold below that)."""
+
+
+def _print_watch(table: Any, changes: list[Any], base: int | None, latest: int | None) -> None:
+    from partnerwatch.watch.columns import COLUMNS
+
+    grid = Table(title=f"Watch: {len(table.rows)} countries (coups since {table.window.coups_since})")
+    grid.add_column("Country", overflow="fold")
+    for column in COLUMNS:
+        grid.add_column(column.short, overflow="fold")
+    grid.add_column("Signals", overflow="fold")
+    for row in table.rows:
+        cells = [row.cells[c.id].text if c.id in row.cells else "" for c in COLUMNS]
+        grid.add_row(f"{row.country} ({row.iso3})", *cells, ", ".join(s.rule for s in row.signals))
+    Console(width=max(out.width, WATCH_WIDTH)).print(grid)  # rich caps a print's width at its console's
+    raised = [s for r in table.rows for s in r.signals]
+    out.print(f"Signals ({len(raised)}):", highlight=False)
+    for signal in raised:
+        out.print(f"  [{signal.rule}] {signal.sentence}", markup=False, highlight=False)
+    span = f"version {base} to {latest}" if base is not None else f"first recorded version {latest}"
+    out.print(f"Changed ({span}): {len(changes)} values", highlight=False)
+    for change in changes[:SHOWN_CHANGES]:
+        out.print(
+            f"  {change.country} {change.column}: {change.old_text or '(none)'} -> {change.new_text or '(none)'}",
+            markup=False,
+            highlight=False,
+        )
+    if len(changes) > SHOWN_CHANGES:
+        out.print(f"  … and {len(changes) - SHOWN_CHANGES} more (--format json lists them all)", highlight=False)
 
 
 @app.command()

@@ -46,7 +46,10 @@ class FigureContext:
 
     def sources(self, expr: Table) -> tuple[SourceRef, ...]:
         """Citations for the snapshots whose rows make up ``expr`` (which must carry ``snapshot_id``)."""
-        ids = sorted({int(r["snapshot_id"]) for r in self.rows(expr.select("snapshot_id").distinct())})
+        return self.refs(sorted({int(r["snapshot_id"]) for r in self.rows(expr.select("snapshot_id").distinct())}))
+
+    def refs(self, ids: list[int]) -> tuple[SourceRef, ...]:
+        """Citations for these snapshots (the store's snapshot records are read once per context)."""
         if not self._snapshots:
             snaps = self.table("snapshots")
             for r in self.rows(snaps.select("id", "citation", "url", "release", "source")):

@@ -226,6 +226,19 @@ _V12 = (
     "ALTER TABLE training ADD COLUMN repair VARCHAR",
 )
 
+_V13 = (
+    # The watch: its values per store version (the highest snapshot id when recorded), and the signals raised.
+    """CREATE TABLE watch_values (
+        store_version INTEGER NOT NULL, recorded_at TIMESTAMP NOT NULL, country_iso3 VARCHAR NOT NULL,
+        column_id VARCHAR NOT NULL, value DOUBLE, text VARCHAR NOT NULL, period VARCHAR NOT NULL,
+        snapshot_ids VARCHAR NOT NULL, PRIMARY KEY (store_version, country_iso3, column_id))""",
+    """CREATE TABLE signals (
+        id INTEGER PRIMARY KEY, rule VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL,
+        store_version INTEGER NOT NULL, raised_at TIMESTAMP NOT NULL, title VARCHAR NOT NULL,
+        sentence VARCHAR NOT NULL, value DOUBLE, threshold DOUBLE, period VARCHAR NOT NULL,
+        snapshot_ids VARCHAR NOT NULL, previous_id INTEGER)""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables, snapshots and country crosswalk", _V1),
     Migration(2, "FMTR: training accounts, printed totals, accepted load issues", _V2),
@@ -239,6 +252,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "State Department budget tables by line, account and fiscal year", _V10),
     Migration(11, "ACLED's aggregated monthly events and fatalities by country and admin area", _V11),
     Migration(12, "FMTR rows keep their region, headings and dates as printed, a search form and repairs", _V12),
+    Migration(13, "the watch: its values per store version and the signals its rules raised", _V13),
 )
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.

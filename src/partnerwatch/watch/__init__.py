@@ -1,0 +1,1 @@
+"""Every U.S. security partner on one page: the watch table, its signals, and what changed since a load."""
