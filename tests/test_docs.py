@@ -10,6 +10,7 @@ from partnerwatch.cli import app
 from partnerwatch.errors import ERROR_CODES
 from partnerwatch.sources import REGISTRY
 from partnerwatch.store import DATA_TABLES, REFERENCE_TABLES
+from partnerwatch.store.schema import DERIVED_TABLES
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -33,7 +34,7 @@ def test_every_source_has_a_page(source: str) -> None:
     assert (DOCS / "sources" / f"{source}.md").is_file()
 
 
-@pytest.mark.parametrize("table", [*DATA_TABLES, *REFERENCE_TABLES])
+@pytest.mark.parametrize("table", [*DATA_TABLES, *REFERENCE_TABLES, *DERIVED_TABLES])
 def test_every_table_is_documented(table: str) -> None:
     assert f"### `{table}`" in (DOCS / "store.md").read_text(encoding="utf-8")
 

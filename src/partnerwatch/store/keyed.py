@@ -46,7 +46,9 @@ def merge_keyed(
     A stored row that an incoming one outdates moves to the shadow table;
     an incoming row that does not outdate the stored one goes there itself.
     """
-    match, newer = _match(keyed, "t", "i"), _newer(keyed, "t", "i")
+    match = _match(keyed, "t", "i")
+    # Rows that carry no version column have the oldest version: they outdate nothing.
+    newer = _newer(keyed, "t", "i") if keyed.version in columns else "FALSE"
     names = ", ".join(f'"{c}"' for c in columns)
     every = ", ".join(f'"{c}"' for c in all_columns)
     prefixed = ", ".join(f't."{c}"' for c in all_columns)

@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -311,7 +311,10 @@ def _merge(con: Connection, table: str, data: pa.Table | Path, snapshot_id: int)
             con, table, KEYED_TABLES[table], incoming, params, list(names), table_columns(con, table), snapshot_id
         )
     finally:
-        con.execute("DROP TABLE IF EXISTS _incoming")
+        # After a failed statement the transaction is aborted and the drop would fail too, hiding the first
+        # error; the caller's rollback removes the temporary table then.
+        with suppress(*store_errors()):
+            con.execute("DROP TABLE IF EXISTS _incoming")
 
 
 def _fill_incoming(con: Connection, table: str, data: pa.Table | Path, columns: str) -> None:

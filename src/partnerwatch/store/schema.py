@@ -280,6 +280,8 @@ DATA_TABLES: tuple[str, ...] = (
     "snapshot_issues",
 )
 REFERENCE_TABLES: tuple[str, ...] = ("countries", "country_aliases", "snapshots")
+DERIVED_TABLES: tuple[str, ...] = ("watch_values", "signals")
+"""Tables computed from the others and recorded (the watch): not data of any snapshot, not exported."""
 
 
 @dataclass(frozen=True)

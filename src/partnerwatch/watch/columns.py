@@ -17,6 +17,10 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
+
+import ibis
+from ibis.expr.types import Table
 
 from partnerwatch.countries import crosswalk
 from partnerwatch.figures.context import FigureContext
@@ -111,6 +115,13 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
+def _latest(ctx: FigureContext, table: Table, column: str) -> Any:
+    """The largest non-null value of a column, or None for no rows (a global max over no rows is typed
+    non-null by one engine's result conversion, so it is asked as a sort)."""
+    found = ctx.rows(table.filter(table[column].notnull()).select(column).order_by(ibis.desc(column)).limit(1))
+    return found[0][column] if found else None
+
+
 def security_assistance(ctx: FigureContext, window: Window) -> dict[str, Cell]:
     a, s = ctx.table("assistance"), ctx.table("snapshots")
     joined = a.join(s, a.snapshot_id == s.id)
@@ -201,7 +212,7 @@ def us_arms_share(ctx: FigureContext, window: Window) -> dict[str, Cell]:
     t = ctx.table("arms_transfers")
     t = t.filter(t.tiv_delivered.notnull() & (t.delivery_years.length() > 0) & t.recipient_iso3.notnull())
     spread = t.mutate(tiv=t.tiv_delivered / t.delivery_years.length(), year=t.delivery_years.unnest())
-    last = ctx.rows(spread.aggregate(last=spread.year.max()))[0]["last"]
+    last = _latest(ctx, spread, "year")
     if last is None:
         return {}
     first = int(last) - ARMS_YEARS + 1
@@ -313,7 +324,7 @@ def _quarter_label(quarter: tuple[int, int]) -> str:
 def battle_deaths(ctx: FigureContext, window: Window) -> dict[str, Cell]:
     t = ctx.table("conflict_deaths")
     brd = t.filter((t.dataset == "ucdp-brd") & t.country_iso3.notnull())
-    last = ctx.rows(brd.aggregate(last=brd.year.max()))[0]["last"]
+    last = _latest(ctx, brd, "year")
     if last is None:
         return {}
     by_year: dict[str, dict[int, int]] = defaultdict(dict)
@@ -342,7 +353,7 @@ def coups(ctx: FigureContext, window: Window) -> dict[str, Cell]:
     found: dict[str, list[dict[str, object]]] = defaultdict(list)
     for r in ctx.rows(since.order_by(["date", "source_row"])):
         found[str(r["country_iso3"])].append(r)
-    last = ctx.rows(c.aggregate(last=c.date.max()))[0]["last"]
+    last = _latest(ctx, c, "date")
     cells = {}
     for country, rows in found.items():
         successful = [r for r in rows if r["outcome"] == "successful"]
@@ -360,7 +371,7 @@ def coups(ctx: FigureContext, window: Window) -> dict[str, Cell]:
 def us_supported_government(ctx: FigureContext, window: Window) -> dict[str, Cell]:
     t = ctx.table("conflict_deaths")
     ucdp = t.filter(t.dataset.isin(["ucdp-acd", "ucdp-brd"]))
-    last = ctx.rows(ucdp.aggregate(last=ucdp.year.max()))[0]["last"]
+    last = _latest(ctx, ucdp, "year")
     if last is None:
         return {}
     first = int(last) - 9
