@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from partnerwatch import __version__
-from partnerwatch.web import api, errors, pages
+from partnerwatch.web import api, errors, pages, watch
 from partnerwatch.web.state import StoreState
 
 
@@ -53,4 +53,5 @@ def create_app(db_path: Path | str) -> FastAPI:
     install_docs(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(watch.router)
     return app

@@ -1,0 +1,162 @@
+"""The watch in the explorer: /watch (table, map, signals, changes), /watch.atom, /api/watch.
+
+The store is read-only here, so the page shows the watch computed live for
+the store's version (cached per version) and the history the command line
+recorded after each load: signal ids, their previous signals, the changes.
+The world map is the SVG shipped by the ``pygal_maps_world`` package, served
+from this server: no request leaves it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from partnerwatch.countries import crosswalk
+from partnerwatch.publish.watch import watch_atom, watch_json
+from partnerwatch.store import Connection
+from partnerwatch.watch.columns import COLUMNS, Window
+from partnerwatch.watch.history import changes_since, recorded, store_version, stored_signals, with_history
+from partnerwatch.watch.model import Change, Signal
+from partnerwatch.watch.signals import rules
+from partnerwatch.watch.table import Watch, build_watch, filtered
+from partnerwatch.web.api import state
+from partnerwatch.web.pages import render_page, script_json
+
+router = APIRouter()
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What one store version shows: the watch with its history, the recorded signals, the last load's changes."""
+
+    watch: Watch
+    version: int
+    recorded: bool
+    signals: list[Signal]
+    changes: list[Change]
+    span: tuple[int | None, int | None]
+
+
+def _seen(cur: Connection) -> Seen:
+    watch = build_watch(cur, Window())
+    with_history(cur, watch)
+    base, latest, changes = changes_since(cur, None)
+    version = store_version(cur)
+    return Seen(watch, version, recorded(cur, version), stored_signals(cur), changes, (base, latest))
+
+
+def _current(request: Request) -> tuple[str, Seen]:
+    return state(request).computed("watch", _seen)
+
+
+@router.get("/watch", response_class=HTMLResponse)
+def watch_page(
+    request: Request,
+    region: Annotated[str | None, Query(max_length=40)] = None,
+    flag: Annotated[str | None, Query(max_length=60)] = None,
+) -> HTMLResponse:
+    version, seen = _current(request)
+    key = f"watch-page:{region or ''}:{flag or ''}"
+    html = state(request).cached(key, version, lambda: _page(seen, region, flag))
+    return HTMLResponse(html)
+
+
+def _page(seen: Seen, region: str | None, flag: str | None) -> str:
+    shown = filtered(seen.watch, region, flag)
+    walk = crosswalk()
+    regions = sorted({r.region for r in seen.watch.rows})
+    rows = []
+    for row in shown.rows:
+        cells: list[dict[str, Any]] = []
+        for column in COLUMNS:
+            cell = row.cells.get(column.id)
+            if cell is None:
+                cells.append({"sort": "", "text": "–", "period": "", "sources": [], "title": "no data loaded"})
+                continue
+            cells.append(
+                {
+                    "sort": "" if cell.value is None else cell.value,
+                    "text": cell.text,
+                    "period": cell.period,
+                    "sources": list(cell.sources),
+                    "title": "; ".join(x for x in (cell.period, cell.note) if x),
+                }
+            )
+        rows.append(
+            {
+                "iso3": row.iso3,
+                "country": row.country,
+                "region": row.region,
+                "cells": cells,
+                "flags": [s.rule for s in row.signals],
+            }
+        )
+    mapped: dict[str, dict[str, Any]] = {}
+    for row in shown.rows:
+        country = walk.by_iso3.get(row.iso3)
+        if country is None or not country.iso2:
+            continue
+        mapped[country.iso2.lower()] = {
+            "iso3": row.iso3,
+            "name": row.country,
+            **{c: (row.cells[c].value, row.cells[c].text) for c in row.cells},
+        }
+    signals = [s for r in shown.rows for s in r.signals]
+    return render_page(
+        "watch.html.j2",
+        columns=COLUMNS,
+        rows=rows,
+        regions=regions,
+        rules=rules(),
+        region=region or "",
+        flag=flag or "",
+        signals=signals,
+        changes=seen.changes[:300],
+        more_changes=max(0, len(seen.changes) - 300),
+        span=seen.span,
+        version=seen.version,
+        recorded=seen.recorded,
+        sources=shown.sources,
+        map_data=script_json(mapped),
+    )
+
+
+@router.get("/watch.atom")
+def watch_feed(request: Request) -> Response:
+    version, seen = _current(request)
+    base = str(request.base_url).rstrip("/")
+    body = state(request).cached(
+        f"watch-atom:{base}", version, lambda: watch_atom(seen.signals, base, seen.watch.sources)
+    )
+    return Response(body, media_type="application/atom+xml")
+
+
+@router.get("/api/watch")
+def watch_api(request: Request) -> Response:
+    version, seen = _current(request)
+    body = state(request).cached(
+        "watch-json", version, lambda: watch_json(seen.watch, seen.version, seen.changes, seen.span).encode()
+    )
+    return Response(body, media_type="application/json")
+
+
+@router.get("/static/worldmap.svg")
+def world_map() -> Response:
+    return Response(_map(), media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
+@router.get("/static/watch.js")
+def watch_js() -> Response:
+    text = (resources.files(__package__) / "static" / "watch.js").read_text(encoding="utf-8")
+    return Response(text, media_type="text/javascript")
+
+
+@cache
+def _map() -> bytes:
+    return (resources.files("pygal_maps_world") / "worldmap.svg").read_bytes()
