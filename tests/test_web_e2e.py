@@ -94,3 +94,88 @@ def test_explorer(server: str, tmp_path: Path) -> None:
         browser.close()
     outside = [url for url in requests if not url.startswith(server)]
     assert outside == [] and failures == [] and errors == []
+
+
+@pytest.fixture
+def watch_server(tmp_path: Path) -> Iterator[str]:
+    from partnerwatch.store import connect
+    from partnerwatch.watch.columns import Window
+    from partnerwatch.watch.history import record_watch, store_version
+    from partnerwatch.watch.table import build_watch
+    from tests.test_watch import _every_rule_store, load, security
+
+    path = tmp_path / "watch.duckdb"
+    con = connect(path)
+    _every_rule_store(con)
+    load(con, "greenbook", "more", "assistance", [*security("NER", {2020: 50e6}), *security("COL", {2020: 300e6})])
+    record_watch(con, build_watch(con, Window()), store_version(con))
+    con.close()
+    app = create_app(path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if instance.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_watch_page_sorts_filters_and_draws_the_map(watch_server: str) -> None:
+    from lxml import etree
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_watch import ATOM_SCHEMA
+
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        page = browser.new_page(viewport={"width": 1300, "height": 1300})
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{watch_server}/watch")
+        page.wait_for_selector("#map[data-drawn=true]")
+        rows = page.locator("#watch tbody tr")
+        assert rows.count() == 3
+        first = lambda: rows.nth(0).locator("td").nth(0).inner_text()  # noqa: E731
+        assert first() == "Colombia"  # by U.S. security assistance, largest first
+        mali = page.locator("#map g.ml path").first
+        filled = mali.evaluate("p => getComputedStyle(p).fill")
+        assert filled not in ("", "rgb(228, 231, 234)")  # Mali has a value: coloured, not the empty grey
+        page.select_option("#map-column", "state_harm_trend")
+        assert page.locator("#map g.co path").first.evaluate("p => p.style.fill") == ""  # no ACLED for Colombia
+        page.locator("#watch th button", has_text="U.S. security assistance").click()
+        assert first() == "Mali"  # ascending: $13 million, then $50 million, then $300 million
+        page.locator("#watch th button", has_text="U.S. security assistance").click()
+        assert first() == "Colombia"
+        assert page.locator("#signals li").count() == 5
+        assert "follows" not in page.locator("#signals").inner_text()  # the first signals of each rule
+        with page.expect_navigation():
+            page.select_option("#flag-filter", "coup_after_assistance")
+        assert "flag=coup_after_assistance" in page.url
+        assert [rows.nth(i).locator("td").nth(0).inner_text() for i in range(rows.count())] == ["Mali"]
+        with page.expect_navigation():
+            page.select_option("#region-filter", "Western Hemisphere")
+        assert rows.count() == 0  # Colombia raises no coup signal
+        page.goto(f"{watch_server}/watch?region=Western+Hemisphere")
+        assert [rows.nth(i).locator("td").nth(0).inner_text() for i in range(rows.count())] == ["Colombia"]
+        page.locator("#watch tbody tr td a").first.click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/countries/COL")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.goto(f"{watch_server}/watch")
+        page.wait_for_selector("#map[data-drawn=true]")
+        page.screenshot(path=str(ARTIFACTS / "watch.png"), full_page=True)
+        feed = page.request.get(f"{watch_server}/watch.atom")
+        assert feed.headers["content-type"].startswith("application/atom+xml")
+        assert etree.RelaxNG(etree.parse(str(ATOM_SCHEMA))).validate(etree.fromstring(feed.body()))
+        browser.close()
+    assert errors == []
+    assert requests and all(url.startswith(watch_server) for url in requests)  # nothing leaves the server

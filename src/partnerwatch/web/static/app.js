@@ -18,7 +18,7 @@
   document.querySelectorAll("table.sortable th button").forEach(function (button) {
     button.addEventListener("click", function () {
       const table = button.closest("table");
-      const column = Number(button.dataset.sort) + 1;
+      const column = button.closest("th").cellIndex;  // the heading's own column, whatever comes before it
       const rows = Array.from(table.tBodies[0].rows);
       const ascending = table.dataset.sorted !== String(column) + "a";
       rows.sort(function (a, b) {
