@@ -1,4 +1,4 @@
-"""Benchmark: the API and a country page under 32 concurrent connections on loopback.
+"""Benchmark: the API, a country page and the watch under 32 concurrent connections on loopback.
 
 Starts ``partnerwatch serve`` (uvicorn, one process) on the store in $PARTNERWATCH_HOME,
 in its own process so the load generator does not share its interpreter,
@@ -22,7 +22,13 @@ import time
 import httpx2 as httpx
 
 # (path, share of --requests): a country page renders the whole factsheet, so it gets fewer requests.
-URLS = (("/api/countries/MLI/figures", 1.0), ("/countries/MLI", 0.1))
+URLS = (
+    ("/api/countries/MLI/figures", 1.0),
+    ("/countries/MLI", 0.1),
+    ("/watch", 1.0),
+    ("/watch.atom", 1.0),
+    ("/api/watch", 0.3),
+)
 
 
 async def hammer(base: str, path: str, total: int, concurrency: int) -> tuple[list[float], float]:
@@ -38,7 +44,9 @@ async def hammer(base: str, path: str, total: int, concurrency: int) -> tuple[li
                 remaining -= 1
                 start = time.perf_counter()
                 response = await client.get(path)
-                response.raise_for_status()
+                if response.is_error:
+                    remaining = 0  # stop every worker: a failing server is a result, not a benchmark
+                    raise SystemExit(f"{path}: HTTP {response.status_code}: {response.text[:300]}")
                 latencies.append(time.perf_counter() - start)
 
         start = time.perf_counter()

@@ -369,3 +369,27 @@ def test_every_rule_fires_alike_on_postgresql(store: duckdb.DuckDBPyConnection, 
         assert [s.rule for s in stored_signals(server)][-1] == "state_harm_surge"
     finally:
         server.close()
+
+
+def test_two_coups_are_two_signals_each_raised_once(store: duckdb.DuckDBPyConnection) -> None:
+    load(store, "greenbook", "greenbook", "assistance", security("EGY", {y: 1.3e9 for y in range(2008, 2013)}))
+    load(store, "coups", "all", "coups", [
+        {"country_iso3": "EGY", "country": "Egypt", "date": d, "date_precision": "day", "year": d.year,
+         "outcome": "successful", "source_row": k}
+        for k, d in enumerate([date(2011, 2, 11), date(2012, 7, 3)], start=1)
+    ])  # fmt: skip
+    first = build_watch(store, Window())
+    assert record_watch(store, first, store_version(store)) == 2
+    load(
+        store,
+        "idmc",
+        "all",
+        "displacement",
+        [{"country_iso3": "EGY", "year": 2021, "cause": "conflict", "measure": "idps_stock", "value": 3_200.0}],
+    )
+    assert record_watch(store, build_watch(store, Window()), store_version(store)) == 0  # both still raised
+    signals = stored_signals(store)
+    assert sorted(s.subject for s in signals) == ["2011-02-11", "2012-07-03"]
+    feed = etree.fromstring(watch_atom(signals, "http://example.test", {}))
+    ids = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}id")]
+    assert len(ids) == len(set(ids)) == 3  # the feed's and one per signal

@@ -75,7 +75,8 @@ def watch_atom(signals: list[Signal], base_url: str, sources: dict[int, str]) ->
     for signal in signals:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         _text(entry, "title", f"{signal.country}: {signal.title}")
-        _text(entry, "id", f"urn:partnerwatch:signal:{signal.rule}:{signal.iso3}:{signal.store_version}")
+        subject = f":{signal.subject}" if signal.subject else ""
+        _text(entry, "id", f"urn:partnerwatch:signal:{signal.rule}:{signal.iso3}{subject}:{signal.store_version}")
         _text(entry, "updated", signal.raised_at or _now())
         ET.SubElement(
             entry, f"{{{ATOM}}}link", rel="alternate", href=f"{base}/countries/{signal.iso3}", type="text/html"

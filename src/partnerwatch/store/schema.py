@@ -236,7 +236,7 @@ _V13 = (
         id INTEGER PRIMARY KEY, rule VARCHAR NOT NULL, country_iso3 VARCHAR NOT NULL,
         store_version INTEGER NOT NULL, raised_at TIMESTAMP NOT NULL, title VARCHAR NOT NULL,
         sentence VARCHAR NOT NULL, value DOUBLE, threshold DOUBLE, period VARCHAR NOT NULL,
-        snapshot_ids VARCHAR NOT NULL, previous_id INTEGER)""",
+        snapshot_ids VARCHAR NOT NULL, previous_id INTEGER, subject VARCHAR NOT NULL)""",
 )
 
 MIGRATIONS: tuple[Migration, ...] = (

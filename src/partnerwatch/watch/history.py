@@ -7,7 +7,7 @@ last load" compares two recorded versions rather than recomputing the past
 — a superseded release's rows are gone from the store, its figures are not
 recomputable. A signal is stored when a version raises it for the first
 time, or raises it with different numbers; it links to the previous signal
-of the same rule and country, so a reader follows its history.
+of the same rule, country and subject (a coup is its date), so a reader follows its history.
 """
 
 from __future__ import annotations
@@ -58,17 +58,18 @@ def record_watch(con: Connection, watch: Watch, version: int) -> int:
         for column, cell in row.cells.items()
     ]
     latest = {
-        (str(r[1]), str(r[2])): (int(r[0]), str(r[3]), r[4], str(r[5]))
+        (str(r[1]), str(r[2]), str(r[6])): (int(r[0]), str(r[3]), r[4], str(r[5]))
         for r in con.execute(
-            "SELECT id, rule, country_iso3, sentence, value, period FROM signals s WHERE id ="
-            " (SELECT max(id) FROM signals t WHERE t.rule = s.rule AND t.country_iso3 = s.country_iso3)"
+            "SELECT id, rule, country_iso3, sentence, value, period, subject FROM signals s WHERE id ="
+            " (SELECT max(id) FROM signals t WHERE t.rule = s.rule AND t.country_iso3 = s.country_iso3"
+            " AND t.subject = s.subject)"
         ).fetchall()
     }
     next_id = int(con.execute("SELECT coalesce(max(id), 0) FROM signals").fetchall()[0][0]) + 1
     stored = []
     for row in watch.rows:
         for signal in row.signals:
-            previous = latest.get((signal.rule, signal.iso3))
+            previous = latest.get((signal.rule, signal.iso3, signal.subject))
             if previous is not None and (previous[1], previous[3]) == (signal.sentence, signal.period):
                 continue  # the same signal, still raised: not raised again
             stored.append(
@@ -85,6 +86,7 @@ def record_watch(con: Connection, watch: Watch, version: int) -> int:
                     signal.period,
                     _ids(signal.sources),
                     previous[0] if previous else None,
+                    signal.subject,
                 ]
             )
             next_id += 1
@@ -119,6 +121,7 @@ SIGNAL_COLUMNS = (
     "period",
     "snapshot_ids",
     "previous_id",
+    "subject",
 )
 
 
@@ -127,7 +130,7 @@ def stored_signals(con: Connection, limit: int = 200) -> list[Signal]:
     walk = crosswalk()
     rows = con.execute(
         "SELECT id, rule, country_iso3, store_version, raised_at, title, sentence, value, threshold, period,"
-        " snapshot_ids, previous_id FROM signals ORDER BY id DESC LIMIT ?",
+        " snapshot_ids, previous_id, subject FROM signals ORDER BY id DESC LIMIT ?",
         [limit],
     ).fetchall()
     return [
@@ -141,6 +144,7 @@ def stored_signals(con: Connection, limit: int = 200) -> list[Signal]:
             threshold=r[8],
             period=str(r[9]),
             sources=_parse_ids(str(r[10])),
+            subject=str(r[12]),
             store_version=int(r[3]),
             id=int(r[0]),
             previous_id=None if r[11] is None else int(r[11]),

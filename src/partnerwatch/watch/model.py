@@ -57,6 +57,8 @@ class Signal:
     threshold: float | None
     period: str
     sources: tuple[int, ...]
+    subject: str = ""
+    """What the signal is about within its rule and country (a coup's date): two coups, two signals."""
     store_version: int = 0
     id: int | None = None
     previous_id: int | None = None
@@ -74,6 +76,7 @@ class Signal:
             "threshold": self.threshold,
             "period": self.period,
             "sources": list(self.sources),
+            "subject": self.subject,
             "store_version": self.store_version,
             "previous_id": self.previous_id,
             "raised_at": self.raised_at,

@@ -43,11 +43,13 @@ def rules() -> tuple[Rule, ...]:
     return tuple(found)
 
 
-def _signal(rule: Rule, row: WatchRow, tested: float | None, span: str, cells: list[Cell], **names: Any) -> Signal:
+def _signal(
+    rule: Rule, row: WatchRow, tested: float | None, span: str, cells: list[Cell], subject: str = "", **names: Any
+) -> Signal:
     """The signal of ``rule`` for ``row``: ``tested`` is the number held against the threshold, over ``span``."""
     sources = tuple(sorted({s for c in cells for s in c.sources}))
     sentence = rule.sentence.format(country=row.country, threshold=_number(rule.threshold), **names)
-    return Signal(rule.id, row.iso3, row.country, rule.title, sentence, tested, rule.threshold, span, sources)
+    return Signal(rule.id, row.iso3, row.country, rule.title, sentence, tested, rule.threshold, span, sources, subject)
 
 
 def _number(value: float) -> str:
@@ -100,6 +102,7 @@ def coup_after_assistance(rule: Rule, row: WatchRow) -> Iterator[Signal]:
                 amount,
                 f"FY{previous[0]}–FY{previous[-1]}",
                 [coups, aid],
+                subject=day_text,
                 date=day_text,
                 amount=money(amount),
                 years=f"FY{previous[0]}–FY{previous[-1]}",

@@ -9,6 +9,7 @@ from this server: no request leaves it.
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -60,11 +61,22 @@ def watch_page(
     request: Request,
     region: Annotated[str | None, Query(max_length=40)] = None,
     flag: Annotated[str | None, Query(max_length=60)] = None,
-) -> HTMLResponse:
+) -> Response:
     version, seen = _current(request)
     key = f"watch-page:{region or ''}:{flag or ''}"
-    html = state(request).cached(key, version, lambda: _page(seen, region, flag))
-    return HTMLResponse(html)
+    body = state(request).cached(key, version, lambda: _packed(_page(seen, region, flag).encode()))
+    return _send(request, body, "text/html; charset=utf-8")
+
+
+def _packed(raw: bytes) -> tuple[bytes, bytes]:
+    """A body and its gzip form, made once per store version: the page is large, its readers many."""
+    return raw, gzip.compress(raw, compresslevel=6)
+
+
+def _send(request: Request, body: tuple[bytes, bytes], media_type: str) -> Response:
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(body[1], media_type=media_type, headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"})
+    return Response(body[0], media_type=media_type, headers={"Vary": "Accept-Encoding"})
 
 
 def _page(seen: Seen, region: str | None, flag: str | None) -> str:
@@ -141,9 +153,9 @@ def watch_feed(request: Request) -> Response:
 def watch_api(request: Request) -> Response:
     version, seen = _current(request)
     body = state(request).cached(
-        "watch-json", version, lambda: watch_json(seen.watch, seen.version, seen.changes, seen.span).encode()
+        "watch-json", version, lambda: _packed(watch_json(seen.watch, seen.version, seen.changes, seen.span).encode())
     )
-    return Response(body, media_type="application/json")
+    return _send(request, body, "application/json")
 
 
 @router.get("/static/worldmap.svg")
