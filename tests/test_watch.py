@@ -308,6 +308,16 @@ def test_the_watch_command(tmp_path: Path) -> None:
     feed = tmp_path / "feed.atom"
     written = run("watch", "--format", "atom", "--out", str(feed), home=home)
     assert written.returncode == 0 and etree.RelaxNG(etree.parse(str(ATOM_SCHEMA))).validate(etree.parse(str(feed)))
+    # The history has started: the next load is recorded by 'ingest' itself, and 'watch' lists what it changed.
+    register = Path(__file__).parent / "data" / "sipri" / "register_small.csv"
+    assert run("ingest", "sipri-transfers", str(register), home=home).returncode == 0
+    with duckdb.connect(str(home / "partnerwatch.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT store_version FROM watch_versions ORDER BY 1").fetchall() == [(1,), (2,)]
+    after = json.loads(run("watch", "--format", "json", home=home).stdout)
+    changed = after["changes"]
+    assert (changed["from_version"], changed["to_version"]) == (1, 2)
+    assert changed["values"] and {c["column"] for c in changed["values"]} == {"us_arms_share"}
+    assert all(c["old"] == "" and c["new_sources"] == [2] for c in changed["values"])
 
 
 @pytest.mark.shared_data

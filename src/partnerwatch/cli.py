@@ -555,8 +555,13 @@ def _record_watch(built: Any = None) -> int:
 
 
 def _record_after_load() -> None:
-    """After a load: record the watch, so that 'watch --since' can say what this load changed."""
+    """After a load into a watched store: record the watch, so that 'watch' can say what this load changed."""
+    from partnerwatch.watch.history import started
+
     try:
+        with _reading_store() as con:
+            if not started(con):
+                return  # the history starts with the first 'partnerwatch watch'
         _record_watch()
     except typer.Exit:
         err.print(

@@ -228,6 +228,7 @@ _V12 = (
 
 _V13 = (
     # The watch: its values per store version (the highest snapshot id when recorded), and the signals raised.
+    "CREATE TABLE watch_versions (store_version INTEGER PRIMARY KEY, recorded_at TIMESTAMP NOT NULL)",
     """CREATE TABLE watch_values (
         store_version INTEGER NOT NULL, recorded_at TIMESTAMP NOT NULL, country_iso3 VARCHAR NOT NULL,
         column_id VARCHAR NOT NULL, value DOUBLE, text VARCHAR NOT NULL, period VARCHAR NOT NULL,
@@ -280,7 +281,7 @@ DATA_TABLES: tuple[str, ...] = (
     "snapshot_issues",
 )
 REFERENCE_TABLES: tuple[str, ...] = ("countries", "country_aliases", "snapshots")
-DERIVED_TABLES: tuple[str, ...] = ("watch_values", "signals")
+DERIVED_TABLES: tuple[str, ...] = ("watch_versions", "watch_values", "signals")
 """Tables computed from the others and recorded (the watch): not data of any snapshot, not exported."""
 
 

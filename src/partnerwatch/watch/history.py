@@ -1,9 +1,11 @@
 """The watch over time: its values recorded per store version, the signals raised, and what changed.
 
 A store's version is its highest snapshot id: every load adds a snapshot,
-and a no-op load adds none. The command line records the watch after each
-load (one grouped computation, a few seconds), so "what changed since the
-last load" compares two recorded versions rather than recomputing the past
+and a no-op load adds none. The first ``partnerwatch watch`` starts a store's
+history; from then on the command line records the watch after each load
+(one grouped computation, one to three seconds: a store that nobody watches
+does not pay it), so "what changed since the last load" compares two
+recorded versions rather than recomputing the past
 — a superseded release's rows are gone from the store, its figures are not
 recomputable. A signal is stored when a version raises it for the first
 time, or raises it with different numbers; it links to the previous signal
@@ -30,9 +32,13 @@ def store_version(con: Connection) -> int:
 
 
 def recorded(con: Connection, version: int) -> bool:
-    rows = con.execute("SELECT count(*) FROM watch_values WHERE store_version = ?", [version]).fetchall()
-    marks = con.execute("SELECT count(*) FROM signals WHERE store_version = ?", [version]).fetchall()
-    return bool(rows[0][0] or marks[0][0])
+    rows = con.execute("SELECT count(*) FROM watch_versions WHERE store_version = ?", [version]).fetchall()
+    return bool(rows[0][0])
+
+
+def started(con: Connection) -> bool:
+    """Whether the store keeps the watch's history: from the first recorded version on, every load is recorded."""
+    return bool(con.execute("SELECT count(*) FROM watch_versions").fetchall()[0][0])
 
 
 def _ids(sources: tuple[int, ...]) -> str:
@@ -92,6 +98,7 @@ def record_watch(con: Connection, watch: Watch, version: int) -> int:
             next_id += 1
     con.execute("BEGIN TRANSACTION")
     try:
+        con.execute("INSERT INTO watch_versions VALUES (?, ?)", [version, now])
         if values:
             insert_arrow(
                 con, "watch_values", pa.Table.from_pylist([dict(zip(VALUE_COLUMNS, v, strict=True)) for v in values])
@@ -182,9 +189,7 @@ def versions(con: Connection) -> list[tuple[int, datetime]]:
     """The recorded store versions and when each was recorded, oldest first."""
     return [
         (int(r[0]), r[1])
-        for r in con.execute(
-            "SELECT store_version, min(recorded_at) FROM watch_values GROUP BY store_version ORDER BY store_version"
-        ).fetchall()
+        for r in con.execute("SELECT store_version, recorded_at FROM watch_versions ORDER BY store_version").fetchall()
     ]
 
 
