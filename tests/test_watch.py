@@ -403,3 +403,77 @@ def test_two_coups_are_two_signals_each_raised_once(store: duckdb.DuckDBPyConnec
     feed = etree.fromstring(watch_atom(signals, "http://example.test", {}))
     ids = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}id")]
     assert len(ids) == len(set(ids)) == 3  # the feed's and one per signal
+
+
+def test_trained_units_and_harming_forces_on_the_same_branches(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from partnerwatch.figures.context import FigureContext
+    from partnerwatch.store import connect
+    from partnerwatch.watch.branches import branches, forces
+    from partnerwatch.web import create_app
+
+    walk = branches()
+    assert [walk.classify(n, "MLI") for n in ("2d Mali Battalion", "Senou Air Force Base 101", "DGGN", "MOD")] == [
+        "army",
+        "air_force",
+        "gendarmerie",
+        "armed_forces",
+    ]
+    assert walk.classify("Gendarmerie, Army, Air Force and National Guard", "MLI") == "several"
+    assert walk.classify("Ministry of Defense Air Force", "MLI") == "air_force"  # a fallback gives way
+    assert walk.classify("ACSS Community Chapter in Bamako", "MLI") == "not_identified"
+    assert walk.classify("FAMa", "MLI") == "armed_forces" and walk.classify("FAMa", "NER") == "not_identified"
+    assert walk.classify_actor("Police Forces of Mali (2013-2020) Gendarmerie", "MLI") == "gendarmerie"
+    assert walk.classify_actor("Military Forces of Mali (2013-2020)", "MLI") == "armed_forces"
+
+    def course(year: int, unit: str, n: int) -> dict[str, Any]:
+        return {"country_iso3": "MLI", "fiscal_year": year, "student_unit": unit, "quantity": n, "region": "Africa"}
+
+    def event(k: int, year: int, actor: str, killed: int) -> dict[str, Any]:
+        return {"source": "acled", "event_id": f"e{k}", "country_iso3": "MLI", "event_date": date(year, 5, 1),
+                "year": year, "civilian_targeting": True, "fatalities": killed, "actor1": actor,
+                "perpetrator_class": "state_forces"}  # fmt: skip
+
+    trained = [
+        course(2019, "2d Mali Battalion", 600),
+        course(2019, "DGGN", 20),
+        course(2020, "BAFS", 12),
+        course(2020, "Gendarmerie, Army, Air Force and National Guard", 38),
+        course(2020, "ACSS", 5),
+    ]
+    army = "Military Forces of Mali (2013-2020)"
+    harm = [
+        event(1, 2019, army, 30),
+        event(2, 2020, army, 12),
+        event(3, 2020, "Police Forces of Mali (2013-2020) Gendarmerie", 2),
+    ]
+    on_disk = connect(tmp_path / "pw.duckdb")
+    for con in (store, on_disk):
+        load(con, "fmtr", "FY2019-2020 Africa", "training", trained)
+        load(con, "acled", "mali", "harm_events", harm)
+    on_disk.close()
+    view = forces(FigureContext.for_store(store, "MLI"))
+    table = {r.branch: (r.to_dict()["trainees"], r.to_dict()["events"], r.to_dict()["fatalities"]) for r in view.rows}
+    assert table == {
+        "gendarmerie": (20, 1, 2),
+        "air_force": (12, 0, 0),
+        "army": (600, 0, 0),
+        "armed_forces": (0, 2, 42),
+        "armed_forces_total": (612, 2, 42),
+        "several": (38, 0, 0),
+        "not_identified": (5, 0, 0),
+    }
+    assert [r.branch for r in view.rows].index("armed_forces_total") == [r.branch for r in view.rows].index(
+        "armed_forces"
+    ) + 1
+    with TestClient(create_app(tmp_path / "pw.duckdb")) as client:
+        page = client.get("/watch/MLI")
+        assert page.status_code == 200 and "A screening aid, not a finding" in page.text
+        assert '<tr data-branch="army">' in page.text and "600" in page.text
+        data = client.get("/api/watch/mali/forces").json()
+        assert data["iso3"] == "MLI" and data["branches"][0]["branch"] == "gendarmerie"
+        assert data["branches"][0]["acled_actors"] == ["Police Forces of Mali (2013-2020) Gendarmerie"]
+        assert client.get("/watch/XYZ").status_code == 404

@@ -144,7 +144,8 @@ def test_watch_page_sorts_filters_and_draws_the_map(watch_server: str) -> None:
         page.wait_for_selector("#map[data-drawn=true]")
         rows = page.locator("#watch tbody tr")
         assert rows.count() == 3
-        first = lambda: rows.nth(0).locator("td").nth(0).inner_text()  # noqa: E731
+        name = lambda i: rows.nth(i).locator("td").nth(0).locator("a").first.inner_text()  # noqa: E731
+        first = lambda: name(0)  # noqa: E731
         assert first() == "Colombia"  # by U.S. security assistance, largest first
         mali = page.locator("#map g.ml path").first
         filled = mali.evaluate("p => getComputedStyle(p).fill")
@@ -160,12 +161,12 @@ def test_watch_page_sorts_filters_and_draws_the_map(watch_server: str) -> None:
         with page.expect_navigation():
             page.select_option("#flag-filter", "coup_after_assistance")
         assert "flag=coup_after_assistance" in page.url
-        assert [rows.nth(i).locator("td").nth(0).inner_text() for i in range(rows.count())] == ["Mali"]
+        assert [name(i) for i in range(rows.count())] == ["Mali"]
         with page.expect_navigation():
             page.select_option("#region-filter", "Western Hemisphere")
         assert rows.count() == 0  # Colombia raises no coup signal
         page.goto(f"{watch_server}/watch?region=Western+Hemisphere")
-        assert [rows.nth(i).locator("td").nth(0).inner_text() for i in range(rows.count())] == ["Colombia"]
+        assert [name(i) for i in range(rows.count())] == ["Colombia"]
         page.locator("#watch tbody tr td a").first.click()
         page.wait_for_load_state()
         assert page.url.endswith("/countries/COL")

@@ -480,8 +480,18 @@ def watch(
     base_url: Annotated[
         str, typer.Option("--base-url", help="The explorer's address, for the feed's links.")
     ] = "http://127.0.0.1:8000",
+    forces_of: Annotated[
+        str | None,
+        typer.Option(
+            "--forces",
+            help="One country's forces by branch: FMTR trainees beside ACLED civilian targeting (table or json).",
+        ),
+    ] = None,
 ) -> None:
     """Every U.S. security partner on one page: the watch table, the signals raised, and what changed."""
+    if forces_of is not None:
+        _print_forces(_country(forces_of), fmt)
+        return
     from partnerwatch.publish.watch import watch_atom, watch_csv, watch_json
     from partnerwatch.watch.columns import Window
     from partnerwatch.watch.history import changes_since, stored_signals, with_history
@@ -523,6 +533,38 @@ def watch(
         err.print(f"write-error: cannot write {out_path} ({exc.strerror})", markup=False)
         raise typer.Exit(2) from None
     err.print(f"Wrote {out_path}", markup=False)
+
+
+def _print_forces(code: str, fmt: str) -> None:
+    from partnerwatch.figures.context import FigureContext
+    from partnerwatch.publish.watch import forces_json
+    from partnerwatch.watch.branches import forces
+
+    if fmt not in ("table", "json"):
+        err.print(f"bad-value: --forces prints a table or json, not {fmt!r}", markup=False)
+        raise typer.Exit(2)
+    with _reading_store() as con:
+        ctx = FigureContext.for_store(con, code)
+        view = forces(ctx)
+        cited = {ref.snapshot_id: ref.citation for ref in ctx.refs(list(view.sources))}
+    if fmt == "json":
+        sys.stdout.write(forces_json((view, cited)) + "\n")
+        return
+    grid = Table(title=f"{crosswalk().name(code)}: forces trained (FMTR) and recorded harming civilians (ACLED)")
+    for heading in ("branch", "trainees", "by fiscal year", "events", "killed", "by year (events/killed)"):
+        grid.add_column(heading, overflow="fold")
+    for row in view.rows:
+        d = row.to_dict()
+        grid.add_row(
+            ("  " if row.parent else "") + row.title,
+            f"{d['trainees']:,}",
+            ", ".join(f"FY{y} {n:,}" for y, n in sorted(row.trainees.items())),
+            str(d["events"]),
+            str(d["fatalities"]),
+            ", ".join(f"{y} {row.events[y]}/{row.fatalities.get(y, 0)}" for y in sorted(row.events)),
+        )
+    Console(width=max(out.width, WATCH_WIDTH)).print(grid)
+    out.print(view.note, markup=False, highlight=False)
 
 
 def _date_option(name: str, text: str) -> date:

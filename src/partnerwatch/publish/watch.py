@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
+from partnerwatch.watch.branches import ForcesView
 from partnerwatch.watch.columns import COLUMNS
 from partnerwatch.watch.model import Change, Signal
 from partnerwatch.watch.table import Watch
@@ -102,3 +103,17 @@ def _text(parent: ET.Element, name: str, text: str) -> ET.Element:
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+
+
+def forces_json(found: tuple[ForcesView, dict[int, str]]) -> str:
+    view, sources = found
+    return json.dumps(
+        {
+            "iso3": view.iso3,
+            "note": view.note,
+            "branches": [r.to_dict() for r in view.rows],
+            "sources": {str(k): v for k, v in sorted(sources.items())},
+        },
+        indent=1,
+        ensure_ascii=False,
+    )

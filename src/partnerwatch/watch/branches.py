@@ -182,7 +182,15 @@ def forces(ctx: FigureContext) -> ForcesView:
         entry.names["acled"].add(str(r["actor1"]))
         sources.add(int(r["snapshot_id"]))
     order = {b.id: n for n, b in enumerate(mapping.general)} | {SEVERAL: 98, UNKNOWN: 99}
-    listed = sorted(rows.values(), key=lambda r: order.get(r.branch, 97))
+
+    def place(entry: BranchRow) -> tuple[int, int]:
+        """Other forces first, then the armed forces' branches and the armed forces, then the rest."""
+        armed = entry.parent == "armed_forces" or entry.branch == "armed_forces"
+        fallback = next((b.fallback for b in mapping.general if b.id == entry.branch), False)
+        group = 1 if armed else (2 if fallback or entry.branch in (SEVERAL, UNKNOWN) else 0)
+        return group, order.get(entry.branch, 97)
+
+    listed = sorted(rows.values(), key=place)
     family = [r for r in listed if r.branch == "armed_forces" or r.parent == "armed_forces"]
     if len(family) > 1:  # ACLED names the armed forces as a whole: their branches' trainees beside that total
         total = BranchRow("armed_forces_total", "Armed forces, all branches (total)", "")

@@ -19,14 +19,16 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from partnerwatch.countries import crosswalk
-from partnerwatch.publish.watch import watch_atom, watch_json
+from partnerwatch.figures.context import FigureContext
+from partnerwatch.publish.watch import forces_json, watch_atom, watch_json
 from partnerwatch.store import Connection
+from partnerwatch.watch.branches import ForcesView, forces
 from partnerwatch.watch.columns import COLUMNS, Window
 from partnerwatch.watch.history import changes_since, recorded, store_version, stored_signals, with_history
 from partnerwatch.watch.model import Change, Signal
 from partnerwatch.watch.signals import rules
 from partnerwatch.watch.table import Watch, build_watch, filtered
-from partnerwatch.web.api import state
+from partnerwatch.web.api import country_code, state
 from partnerwatch.web.pages import render_page, script_json
 
 router = APIRouter()
@@ -136,6 +138,42 @@ def _page(seen: Seen, region: str | None, flag: str | None) -> str:
         recorded=seen.recorded,
         sources=shown.sources,
         map_data=script_json(mapped),
+    )
+
+
+@router.get("/watch/{iso3}", response_class=HTMLResponse)
+def forces_page(request: Request, iso3: str) -> Response:
+    code = country_code(iso3)
+    version, view = state(request).computed(f"forces:{code}", lambda cur: _forces(cur, code))
+    body = state(request).cached(f"forces-page:{code}", version, lambda: _packed(_forces_page(view).encode()))
+    return _send(request, body, "text/html; charset=utf-8")
+
+
+@router.get("/api/watch/{iso3}/forces")
+def forces_api(request: Request, iso3: str) -> Response:
+    code = country_code(iso3)
+    version, view = state(request).computed(f"forces:{code}", lambda cur: _forces(cur, code))
+    body = state(request).cached(f"forces-json:{code}", version, lambda: _packed(forces_json(view).encode()))
+    return _send(request, body, "application/json")
+
+
+def _forces(cur: Connection, iso3: str) -> tuple[ForcesView, dict[int, str]]:
+    ctx = FigureContext.for_store(cur, iso3)
+    view = forces(ctx)
+    return view, {ref.snapshot_id: ref.citation for ref in ctx.refs(list(view.sources))}
+
+
+def _forces_page(found: tuple[ForcesView, dict[int, str]]) -> str:
+    view, sources = found
+    years = sorted({y for r in view.rows for y in (*r.trainees, *r.events)})
+    return render_page(
+        "forces.html.j2",
+        country=crosswalk().name(view.iso3),
+        iso3=view.iso3,
+        rows=[r.to_dict() for r in view.rows],
+        years=years,
+        note=view.note,
+        sources=sources,
     )
 
 
