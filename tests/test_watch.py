@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 
 from partnerwatch.publish.watch import watch_atom, watch_csv, watch_json
+from partnerwatch.store import Connection
 from partnerwatch.store.load import SnapshotRecord, load_snapshot
 from partnerwatch.watch.columns import Window
 from partnerwatch.watch.history import changes_since, record_watch, store_version, stored_signals, with_history
@@ -24,7 +25,7 @@ from partnerwatch.watch.table import Watch, build_watch, filtered
 ATOM_SCHEMA = Path(__file__).parent / "data" / "atom-subset.rng"
 
 
-def load(con: duckdb.DuckDBPyConnection, source: str, scope: str, table: str, rows: list[dict[str, Any]]) -> int:
+def load(con: Connection, source: str, scope: str, table: str, rows: list[dict[str, Any]]) -> int:
     """Load hand-made rows through the real loader, as one snapshot of ``source``."""
     digest = hashlib.sha256(json.dumps([source, scope, rows], default=str).encode()).hexdigest()
     record = SnapshotRecord(
@@ -333,7 +334,7 @@ def test_watch_on_the_shared_store_agrees_with_the_factsheet_figures(
     mali = next(r for r in watch.rows if r.iso3 == "MLI").cells["security_assistance_usd"]
     figure = security_assistance_by_year(FigureContext.for_store(store, "MLI", (2018, 2020)))
     assert mali.period == "FY2018–FY2020"
-    assert mali.value == pytest.approx(sum(float(r["amount_usd"]) for r in figure.rows))
+    assert mali.value == pytest.approx(sum(float(str(r["amount_usd"])) for r in figure.rows))
 
 
 def _every_rule_store(con: Any) -> None:

@@ -144,8 +144,13 @@ def test_watch_page_sorts_filters_and_draws_the_map(watch_server: str) -> None:
         page.wait_for_selector("#map[data-drawn=true]")
         rows = page.locator("#watch tbody tr")
         assert rows.count() == 3
-        name = lambda i: rows.nth(i).locator("td").nth(0).locator("a").first.inner_text()  # noqa: E731
-        first = lambda: name(0)  # noqa: E731
+
+        def name(i: int) -> str:
+            return rows.nth(i).locator("td").nth(0).locator("a").first.inner_text()
+
+        def first() -> str:
+            return name(0)
+
         assert first() == "Colombia"  # by U.S. security assistance, largest first
         mali = page.locator("#map g.ml path").first
         filled = mali.evaluate("p => getComputedStyle(p).fill")
