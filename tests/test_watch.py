@@ -478,3 +478,30 @@ def test_trained_units_and_harming_forces_on_the_same_branches(
         assert data["iso3"] == "MLI" and data["branches"][0]["branch"] == "gendarmerie"
         assert data["branches"][0]["acled_actors"] == ["Police Forces of Mali (2013-2020) Gendarmerie"]
         assert client.get("/watch/XYZ").status_code == 404
+
+
+def test_the_brief_is_at_most_four_pages_and_says_what_fired(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    import subprocess
+
+    from partnerwatch.publish.watch_brief import brief_content, render_brief_pdf
+
+    _every_rule_store(store)
+    for k, iso3 in enumerate(("NER", "BFA", "TCD", "SEN", "GHA", "KEN", "UGA", "NGA", "CMR", "TZA"), start=1):
+        load(store, "greenbook", f"more{k}", "assistance", security(iso3, {2020: k * 1e6}))
+    watch = build_watch(store, Window())
+    brief = brief_content(watch, [], (None, store_version(store)), date(2026, 12, 1))
+    assert brief.summary[1] == (
+        "Five signals are raised by five of the five rules: state-force civilian harm far above its baseline (1);"
+        " successful coup in a country receiving U.S. security assistance (1); U.S. security assistance and"
+        " state-force civilian harm both rose (1); the United States on the government's side in an armed"
+        " conflict (1); conflict displacement rose sharply (1)."
+    )
+    assert [r["country"] for r in brief.rows][:2] == ["Mali", "Tanzania"]  # by security assistance, largest first
+    pdf = tmp_path / "brief.pdf"
+    pdf.write_bytes(render_brief_pdf(brief))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert 1 <= pages <= 4
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "A successful coup in Mali on 2020-08-18 came after $27.0 million" in " ".join(text.split())
+    assert text.count("Hand-made greenbook rows") == 1  # the snapshots of one citation listed once, ids together

@@ -458,7 +458,7 @@ def _country(text: str) -> str:
     return code
 
 
-WATCH_FORMATS = ("table", "csv", "json", "atom")
+WATCH_FORMATS = ("table", "csv", "json", "atom", "pdf")
 
 
 @app.command()
@@ -470,7 +470,10 @@ def watch(
             help="Changes since a date (YYYY-MM-DD) or since snapshot N was loaded; default: since the last load.",
         ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv, json or atom.")] = "table",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="table, csv, json, atom, or pdf (a brief of at most four pages; needs --out)."),
+    ] = "table",
     out_path: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of the terminal.")] = None,
     coups_since: Annotated[
         str, typer.Option("--coups-since", help="Count coups from this date (YYYY-MM-DD).")
@@ -500,6 +503,9 @@ def watch(
     if fmt not in WATCH_FORMATS:
         err.print(f"bad-value: --format {fmt!r} is not one of {', '.join(WATCH_FORMATS)}", markup=False)
         raise typer.Exit(2)
+    if fmt == "pdf" and out_path is None:
+        err.print("missing-value: --format pdf writes a file: give it with --out", markup=False)
+        raise typer.Exit(2)
     window = Window(_date_option("--coups-since", coups_since))
     point: int | date | None = None
     if since is not None:
@@ -512,6 +518,11 @@ def watch(
         with_history(con, table)
         base, latest, changes = changes_since(con, point)
         signals = stored_signals(con)
+    if fmt == "pdf" and out_path is not None:
+        from partnerwatch.publish.watch_brief import brief_content, render_brief_pdf
+
+        _write(out_path, render_brief_pdf(brief_content(table, changes, (base, latest), date.today())))
+        return
     if fmt == "csv":
         text = watch_csv(table)
     elif fmt == "json":
@@ -526,13 +537,17 @@ def watch(
     if out_path is None:
         sys.stdout.write(text)
         return
+    _write(out_path, text.encode())
+
+
+def _write(path: Path, data: bytes) -> None:
     try:
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        out_path.write_text(text, encoding="utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     except OSError as exc:
-        err.print(f"write-error: cannot write {out_path} ({exc.strerror})", markup=False)
+        err.print(f"write-error: cannot write {path} ({exc.strerror})", markup=False)
         raise typer.Exit(2) from None
-    err.print(f"Wrote {out_path}", markup=False)
+    err.print(f"Wrote {path}", markup=False)
 
 
 def _print_forces(code: str, fmt: str) -> None:
