@@ -416,10 +416,10 @@ def displacement_trend(ctx: FigureContext, window: Window) -> dict[str, Cell]:
         latest = max(values)
         now, snapshot = values[latest]
         before = values.get(latest - 1)
-        change = (now / before[0] - 1) * 100 if before and before[0] else None
+        change = round((now / before[0] - 1) * 100, 1) if before and before[0] else None  # one rounding for all
         said = f"{count(now)} ({change:+.0f}% on {latest - 1})" if change is not None else count(now)
         cells[country] = Cell(
-            value=None if change is None else round(change, 1),
+            value=change,
             text=said,
             period=str(latest) if before is None else f"{latest - 1}–{latest}",
             sources=tuple(sorted({snapshot} | ({before[1]} if before else set()))),
