@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,21 +27,29 @@ pytestmark = [
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    app = create_app(build_store(tmp_path / "pw.duckdb"))
+    with serving(build_store(tmp_path / "pw.duckdb")) as base:
+        yield base
+
+
+@contextmanager
+def serving(store: Path) -> Iterator[str]:
+    """The explorer on a free loopback port, in a thread, for as long as the block runs: its address."""
+    app = create_app(store)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
+    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
     for _ in range(100):
         if instance.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        instance.should_exit = True
+        thread.join(timeout=10)
 
 
 def test_explorer(server: str, tmp_path: Path) -> None:
@@ -110,20 +119,8 @@ def watch_server(tmp_path: Path) -> Iterator[str]:
     load(con, "greenbook", "more", "assistance", [*security("NER", {2020: 50e6}), *security("COL", {2020: 300e6})])
     record_watch(con, build_watch(con, Window()), store_version(con))
     con.close()
-    app = create_app(path)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    instance = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if instance.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with serving(path) as base:
+        yield base
 
 
 def test_watch_page_sorts_filters_and_draws_the_map(watch_server: str) -> None:

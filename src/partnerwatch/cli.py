@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -46,6 +46,10 @@ from partnerwatch.sources import REGISTRY
 from partnerwatch.store import Connection, connect, describe_store, store_target
 from partnerwatch.store.connection import lock_wait, schema_version, store_ready
 from partnerwatch.store.postgres import is_postgres_url
+
+if TYPE_CHECKING:  # the watch is imported by the commands that use it, not at every start
+    from partnerwatch.watch.model import Change
+    from partnerwatch.watch.table import Watch
 
 app = typer.Typer(
     name="partnerwatch",
@@ -590,7 +594,7 @@ def _date_option(name: str, text: str) -> date:
         raise typer.Exit(2) from None
 
 
-def _record_watch(built: Any = None) -> int:
+def _record_watch(built: Watch | None = None) -> int:
     """Record the watch for the store's current version if not yet recorded; the version.
 
     Computed on a read-only connection, written on a writing one held only for
@@ -631,7 +635,7 @@ WATCH_WIDTH = 200
 """Columns the watch table is laid out in when printed (ten columns of short values fold below that)."""
 
 
-def _print_watch(table: Any, changes: list[Any], base: int | None, latest: int | None) -> None:
+def _print_watch(table: Watch, changes: list[Change], base: int | None, latest: int | None) -> None:
     from partnerwatch.watch.columns import COLUMNS
 
     grid = Table(title=f"Watch: {len(table.rows)} countries (coups since {table.window.coups_since})")

@@ -22,6 +22,14 @@ FAMILY = "civilian_harm"
 STATE_AND_ALLIES = ("state_forces", "pro_government_militia", "private_military_company")
 
 
+def by_state_and_allies(events: Table) -> Table:
+    """Events whose actor 1, or one of its associates, is state forces, a pro-government militia or a PMC."""
+    allied = events.perpetrator_class.isin(STATE_AND_ALLIES)
+    for cls in STATE_AND_ALLIES:
+        allied = allied | events.assoc_actor_1_classes.fill_null("").contains(cls)
+    return events.filter(allied)
+
+
 def _civilian(ctx: FigureContext, source: str = "acled") -> Table:
     t = ctx.table("harm_events")
     return t.filter(
@@ -85,10 +93,7 @@ def state_and_allies_fatalities(ctx: FigureContext) -> Figure:
         )
     covered = _covered(ctx)
     label = f"Civilians killed in events by state forces and their allies, {covered}"
-    allied = rows.perpetrator_class.isin(STATE_AND_ALLIES)
-    for cls in STATE_AND_ALLIES:
-        allied = allied | rows.assoc_actor_1_classes.fill_null("").contains(cls)
-    chosen = rows.filter(allied)
+    chosen = by_state_and_allies(rows)
     total = ctx.rows(chosen.aggregate(fatalities=chosen.fatalities.sum(), events=chosen.count()))[0]
     return Figure(
         id=fig_id,

@@ -7,7 +7,7 @@ from typing import Any
 import ibis
 
 from partnerwatch.figures.context import FigureContext
-from partnerwatch.figures.harm import STATE_AND_ALLIES
+from partnerwatch.figures.harm import by_state_and_allies
 
 
 def headlines(ctx: FigureContext) -> dict[str, dict[str, Any]]:
@@ -37,10 +37,7 @@ def headlines(ctx: FigureContext) -> dict[str, dict[str, Any]]:
         }
     h = ctx.table("harm_events")
     h = h.filter((h.source == "acled") & h.civilian_targeting & h.year.between(first, last))
-    allied = h.perpetrator_class.isin(STATE_AND_ALLIES)
-    for cls in STATE_AND_ALLIES:
-        allied = allied | h.assoc_actor_1_classes.fill_null("").contains(cls)
-    h = h.filter(allied)
+    h = by_state_and_allies(h)
     harmed = h.group_by("country_iso3").aggregate(x=h.fatalities.sum(), low=h.year.min(), high=h.year.max())
     for r in ctx.rows(harmed):
         found.setdefault(r["country_iso3"], {})["state_and_allies_civilian_fatalities"] = {

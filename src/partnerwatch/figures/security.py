@@ -76,10 +76,14 @@ def security_rows(ctx: FigureContext) -> tuple[Table, str]:
     """The country's security-assistance obligations from one kind of account-level snapshot, and its name."""
     joined, chosen = _chosen_scopes(ctx)
     kind = "USAID Greenbook" if chosen == ["greenbook"] else "account-level assistance files"
-    accounts = security_accounts()
     mine = joined.filter((joined.country_iso3 == ctx.iso3) & joined.scope.isin(chosen or ["-"]))
-    rows = mine.select(ctx.table("assistance").columns)
-    rows = rows.filter(
+    return security_obligations(mine.select(ctx.table("assistance").columns)), kind
+
+
+def security_obligations(rows: Table) -> Table:
+    """The rows the security-accounts rule counts: obligations in its categories and accounts (any country)."""
+    accounts = security_accounts()
+    return rows.filter(
         (rows.transaction_type.isnull() | (rows.transaction_type == "Obligations"))
         & (
             rows.category.isin(list(accounts.categories))
@@ -87,7 +91,6 @@ def security_rows(ctx: FigureContext) -> tuple[Table, str]:
             | rows.program.lower().isin(accounts.names())
         )
     )
-    return rows, kind
 
 
 def security_years(ctx: FigureContext) -> set[int]:

@@ -25,8 +25,8 @@ from ibis.expr.types import Table
 from partnerwatch.countries import crosswalk
 from partnerwatch.figures.context import FigureContext
 from partnerwatch.figures.coverage import years_text
-from partnerwatch.figures.harm import STATE_AND_ALLIES
-from partnerwatch.figures.security import security_accounts
+from partnerwatch.figures.harm import by_state_and_allies
+from partnerwatch.figures.security import security_obligations
 from partnerwatch.figures.training import chosen_reports, report_years_by_country
 from partnerwatch.watch.model import Cell, Column
 from partnerwatch.watch.text import count, money, percent
@@ -132,15 +132,7 @@ def security_assistance(ctx: FigureContext, window: Window) -> dict[str, Cell]:
     covered: dict[str, set[int]] = defaultdict(set)
     for r in ctx.rows(levels.filter(levels.fiscal_year.notnull()).select("scope", "fiscal_year").distinct()):
         covered[str(r["scope"])].add(int(r["fiscal_year"]))
-    accounts = security_accounts()
-    rows = levels.filter(
-        (levels.transaction_type.isnull() | (levels.transaction_type == "Obligations"))
-        & (
-            levels.category.isin(list(accounts.categories))
-            | levels.account.lower().isin(accounts.names())
-            | levels.program.lower().isin(accounts.names())
-        )
-    )
+    rows = security_obligations(levels)
     name = rows.account.fill_null(rows.program).fill_null("(account not stated)")
     grouped = rows.mutate(name=name).group_by(["country_iso3", "scope", "fiscal_year", "snapshot_id", "name"])
     sums: dict[str, list[dict[str, object]]] = defaultdict(list)
@@ -260,11 +252,7 @@ def state_harm(ctx: FigureContext) -> dict[str, dict[str, Cell]]:
             acled.group_by("country_iso3").aggregate(last=acled.event_date.max(), first=acled.event_date.min())
         )
     }
-    civilian = acled.filter(acled.civilian_targeting)
-    allied = civilian.perpetrator_class.isin(STATE_AND_ALLIES)
-    for cls in STATE_AND_ALLIES:
-        allied = allied | civilian.assoc_actor_1_classes.fill_null("").contains(cls)
-    chosen = civilian.filter(allied)
+    chosen = by_state_and_allies(acled.filter(acled.civilian_targeting))
     quarterly = chosen.mutate(quarter=chosen.event_date.quarter()).group_by(
         ["country_iso3", "year", "quarter", "snapshot_id"]
     )
