@@ -165,13 +165,13 @@ def _forces(cur: Connection, iso3: str) -> tuple[ForcesView, dict[int, str]]:
 
 def _forces_page(found: tuple[ForcesView, dict[int, str]]) -> str:
     view, sources = found
-    years = sorted({y for r in view.rows for y in (*r.trainees, *r.events)})
     return render_page(
         "forces.html.j2",
         country=crosswalk().name(view.iso3),
         iso3=view.iso3,
         rows=[r.to_dict() for r in view.rows],
-        years=years,
+        trained_years=sorted({y for r in view.rows for y in r.trainees}),
+        harm_years=sorted({y for r in view.rows for y in r.events}),
         note=view.note,
         sources=sources,
     )
