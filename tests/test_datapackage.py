@@ -63,7 +63,7 @@ def test_a_folder_that_is_not_a_package(tmp_path: Path) -> None:
 def test_export_all_from_the_command_line(home: Path, tmp_path: Path) -> None:
     result = run("export", "--all", str(tmp_path / "pkg"), home=home)
     assert result.returncode == 0, result.stderr
-    assert "Wrote 24 tables" in result.stderr and (tmp_path / "pkg" / "facts.parquet").is_file()
+    assert "Wrote 25 tables" in result.stderr and (tmp_path / "pkg" / "facts.parquet").is_file()
     refused = run("export", "--all", str(tmp_path / "pkg"), "--format", "json", home=home)
     assert refused.returncode == 2 and "bad-value: --all writes parquet or csv, not 'json'" in refused.stderr
     figures = run("figures", "MLI", "--json", "--data", str(tmp_path / "pkg"), home=home)

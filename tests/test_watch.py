@@ -319,6 +319,23 @@ def test_the_watch_command(tmp_path: Path) -> None:
     assert (changed["from_version"], changed["to_version"]) == (1, 2)
     assert changed["values"] and {c["column"] for c in changed["values"]} == {"us_arms_share"}
     assert all(c["old"] == "" and c["new_sources"] == [2] for c in changed["values"])
+    # A later release of the register: 'ingest' says what it revised, and 'watch' lists it with the changes.
+    later = tmp_path / "register_later.csv"
+    later.write_bytes(
+        register.read_bytes()
+        .replace(b"02 Feb 2024", b"03 Mar 2025")
+        .replace(b"Financed by Mali,10,20,20", b"Financed by Mali,10,20,24")
+    )  # fmt: skip
+    loaded = run("ingest", "sipri-transfers", str(later), home=home)
+    assert loaded.returncode == 0, loaded.stderr
+    assert "superseding snapshot(s) 2." in loaded.stdout
+    assert "  arms_transfers: 1 revised, 0 added, 0 removed, 3 unchanged records" in loaded.stdout
+    assert "    revised: RUS · MLI · 2016 · Mi-35M · combat helicopter — tiv_delivered 20 → 24" in loaded.stdout
+    table = run("watch", home=home)
+    assert "New releases (1): records revised, added and removed\n  snapshot 3 (sipri-transfers, release 2025-03-03)" \
+        " replaced snapshot 2\n    arms_transfers: 1 revised" in table.stdout  # fmt: skip
+    (release,) = json.loads(run("watch", "--format", "json", home=home).stdout)["changes"]["releases"]
+    assert (release["snapshot_id"], release["superseded"], release["tables"][0]["revised"]) == (3, [2], 1)
 
 
 @pytest.mark.shared_data

@@ -118,6 +118,9 @@ def watch_server(tmp_path: Path) -> Iterator[str]:
     _every_rule_store(con)
     load(con, "greenbook", "more", "assistance", [*security("NER", {2020: 50e6}), *security("COL", {2020: 300e6})])
     record_watch(con, build_watch(con, Window()), store_version(con))
+    # A new release of the same file revises Colombia's amount: the last load's change, and its revisions.
+    load(con, "greenbook", "more", "assistance", [*security("NER", {2020: 50e6}), *security("COL", {2020: 320e6})])
+    record_watch(con, build_watch(con, Window()), store_version(con))
     con.close()
     with serving(path) as base:
         yield base
@@ -155,11 +158,17 @@ def test_watch_page_sorts_filters_and_draws_the_map(watch_server: str) -> None:
         page.select_option("#map-column", "state_harm_trend")
         assert page.locator("#map g.co path").first.evaluate("p => p.style.fill") == ""  # no ACLED for Colombia
         page.locator("#watch th button", has_text="U.S. security assistance").click()
-        assert first() == "Mali"  # ascending: $13 million, then $50 million, then $300 million
+        assert first() == "Mali"  # ascending: $13 million, then $50 million, then $320 million
         page.locator("#watch th button", has_text="U.S. security assistance").click()
         assert first() == "Colombia"
         assert page.locator("#signals li").count() == 5
         assert "follows" not in page.locator("#signals").inner_text()  # the first signals of each rule
+        assert page.locator("#changes tbody tr").all_inner_texts() == [
+            "Colombia\tsecurity_assistance_usd\t$300.0 million\t$320.0 million\t6 → 7"
+        ]
+        release = page.locator("#releases tbody tr td").all_inner_texts()
+        assert release[:6] == ["snapshot 7 (greenbook) replaced snapshot 6", "assistance", "1", "0", "0", "1"]
+        assert release[6].startswith("revised: COL · 2020 · Obligations · Foreign Military Financing Program")
         with page.expect_navigation():
             page.select_option("#flag-filter", "coup_after_assistance")
         assert "flag=coup_after_assistance" in page.url

@@ -46,6 +46,8 @@ from partnerwatch.sources import REGISTRY
 from partnerwatch.store import Connection, connect, describe_store, store_target
 from partnerwatch.store.connection import lock_wait, schema_version, store_ready
 from partnerwatch.store.postgres import is_postgres_url
+from partnerwatch.store.revisions import Release
+from partnerwatch.store.revisions import summary as revision_summary
 
 if TYPE_CHECKING:  # the watch is imported by the commands that use it, not at every start
     from partnerwatch.watch.model import Change
@@ -343,6 +345,10 @@ def _report(path: Path, result: IngestResult) -> None:
     if result.kept_existing:
         kept += f" ({result.kept_existing:,} already stored in the same or a newer version)"
     out.print(f"{path}: loaded {result.rows:,} rows as snapshot {result.snapshot_id}{kept}{extra}.")
+    for revision in result.revisions:
+        out.print(f"  {revision.table}: {revision_summary(revision)} records", markup=False, highlight=False)
+        for example in revision.examples:
+            out.print(f"    {example}", markup=False, highlight=False)
 
 
 def _counting() -> Progress:
@@ -501,7 +507,7 @@ def watch(
         return
     from partnerwatch.publish.watch import watch_atom, watch_csv, watch_json
     from partnerwatch.watch.columns import Window
-    from partnerwatch.watch.history import changes_since, stored_signals, with_history
+    from partnerwatch.watch.history import changes_since, releases_in, stored_signals, with_history
     from partnerwatch.watch.table import build_watch, filtered
 
     if fmt not in WATCH_FORMATS:
@@ -521,22 +527,24 @@ def watch(
         table = filtered(whole, region, flag)
         with_history(con, table)
         base, latest, changes = changes_since(con, point)
+        released = releases_in(con, (base, latest))
         signals = stored_signals(con)
     if fmt == "pdf" and out_path is not None:
         from partnerwatch.publish.watch_brief import brief_content, render_brief_pdf
 
-        _write(out_path, render_brief_pdf(brief_content(table, changes, (base, latest), date.today())))
+        _write(out_path, render_brief_pdf(brief_content(table, changes, (base, latest), date.today(), released)))
         return
     if fmt == "csv":
         text = watch_csv(table)
     elif fmt == "json":
-        text = watch_json(table, version, changes, (base, latest))
+        text = watch_json(table, version, changes, (base, latest), released)
     elif fmt == "atom":
         rules = {s.rule for r in table.rows for s in r.signals} if flag or region else None
         kept = [s for s in signals if rules is None or (s.rule in rules and s.iso3 in {r.iso3 for r in table.rows})]
         text = watch_atom(kept, base_url, table.sources).decode()
     else:
         _print_watch(table, changes, base, latest)
+        _print_releases(released)
         return
     if out_path is None:
         sys.stdout.write(text)
@@ -652,7 +660,7 @@ def _print_watch(table: Watch, changes: list[Change], base: int | None, latest: 
     for signal in raised:
         out.print(f"  [{signal.rule}] {signal.sentence}", markup=False, highlight=False)
     span = f"version {base} to {latest}" if base is not None else f"first recorded version {latest}"
-    out.print(f"Changed ({span}): {len(changes)} values", highlight=False)
+    out.print(f"Changed ({span}): {len(changes):,} value{'' if len(changes) == 1 else 's'}", highlight=False)
     for change in changes[:SHOWN_CHANGES]:
         out.print(
             f"  {change.country} {change.column}: {change.old_text or '(none)'} -> {change.new_text or '(none)'}",
@@ -661,6 +669,18 @@ def _print_watch(table: Watch, changes: list[Change], base: int | None, latest: 
         )
     if len(changes) > SHOWN_CHANGES:
         out.print(f"  … and {len(changes) - SHOWN_CHANGES} more (--format json lists them all)", highlight=False)
+
+
+def _print_releases(released: list[Release]) -> None:
+    if not released:
+        return
+    out.print(f"New releases ({len(released)}): records revised, added and removed", highlight=False)
+    for release in released:
+        out.print(f"  {release.heading}", markup=False, highlight=False)
+        for revision in release.revisions:
+            out.print(f"    {revision.table}: {revision_summary(revision)}", markup=False, highlight=False)
+            for example in revision.examples:
+                out.print(f"      {example}", markup=False, highlight=False)
 
 
 @app.command()

@@ -32,6 +32,7 @@ from partnerwatch.sources.curated import bundled_folders
 from partnerwatch.sources.table import parse_table
 from partnerwatch.store import Connection, SnapshotRecord, downloads_dir, home_dir, load_snapshot
 from partnerwatch.store.load import Staged, current_snapshot, live_snapshots, staged_streams
+from partnerwatch.store.revisions import Revision
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
     issues: int = 0
     kept_existing: int = 0
+    revisions: tuple[Revision, ...] = ()
+    """What this release changed against the snapshots it superseded, per table."""
 
 
 @dataclass(frozen=True)
@@ -274,6 +277,7 @@ def commit(
         warnings=warnings,
         issues=len(parsed.mismatches),
         kept_existing=result.kept_existing,
+        revisions=result.revisions,
     )
 
 

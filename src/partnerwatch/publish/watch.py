@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
+from partnerwatch.store.revisions import Release
 from partnerwatch.watch.branches import ForcesView
 from partnerwatch.watch.columns import COLUMNS
 from partnerwatch.watch.model import Change, Signal
@@ -42,7 +44,13 @@ def watch_csv(watch: Watch) -> str:
     return out.getvalue()
 
 
-def watch_json(watch: Watch, version: int, changes: list[Change], since: tuple[int | None, int | None]) -> str:
+def watch_json(
+    watch: Watch,
+    version: int,
+    changes: list[Change],
+    since: tuple[int | None, int | None],
+    releases: Sequence[Release] = (),
+) -> str:
     return json.dumps(
         {
             "store_version": version,
@@ -50,7 +58,12 @@ def watch_json(watch: Watch, version: int, changes: list[Change], since: tuple[i
             "columns": [{"id": c.id, "title": c.title, "description": c.description} for c in COLUMNS],
             "rows": [r.to_dict() for r in watch.rows],
             "signals": [s.to_dict() for r in watch.rows for s in r.signals],
-            "changes": {"from_version": since[0], "to_version": since[1], "values": [c.to_dict() for c in changes]},
+            "changes": {
+                "from_version": since[0],
+                "to_version": since[1],
+                "values": [c.to_dict() for c in changes],
+                "releases": [r.to_dict() for r in releases],
+            },
             "sources": {str(k): v for k, v in sorted(watch.sources.items())},
         },
         indent=1,

@@ -11,6 +11,7 @@ import base64
 import logging
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -21,6 +22,8 @@ import jinja2
 
 from partnerwatch.countries import crosswalk
 from partnerwatch.publish.numbers import count, money, number_word
+from partnerwatch.store.revisions import Release
+from partnerwatch.store.revisions import summary as revision_summary
 from partnerwatch.watch.columns import COLUMNS
 from partnerwatch.watch.model import Change, Signal
 from partnerwatch.watch.signals import rules
@@ -30,6 +33,7 @@ TABLE_ROWS = 18
 """Countries in the brief's table: the largest recipients of U.S. security assistance."""
 SIGNALS_SHOWN = 30
 CHANGES_SHOWN = 10
+RELEASES_SHOWN = 4
 BRIEF_COLUMNS = ("security_assistance_usd", "trainees", "us_arms_share", "state_civilian_fatalities", "coups",
                  "us_supported_government", "displacement_trend")  # fmt: skip
 MAP_COLOURS = ("#fde0c5", "#facba6", "#f59e72", "#e3674c", "#b7303b")
@@ -50,6 +54,8 @@ class Brief:
     signals_more: int
     changes_lede: str
     changes: list[Change]
+    releases: list[tuple[str, list[str]]]
+    """The last new releases loaded: a heading, and per table what they revised, added and removed."""
     sources: list[tuple[str, str]]
     """(snapshot ids, citation): snapshots with the same citation (a report's regional parts) listed once."""
 
@@ -69,7 +75,13 @@ def _grouped_sources(sources: dict[int, str], cited: list[int]) -> list[tuple[st
     ]
 
 
-def brief_content(watch: Watch, changes: list[Change], span: tuple[int | None, int | None], today: date) -> Brief:
+def brief_content(
+    watch: Watch,
+    changes: list[Change],
+    span: tuple[int | None, int | None],
+    today: date,
+    releases: Sequence[Release] = (),
+) -> Brief:
     rows = [r for r in watch.rows if "security_assistance_usd" in r.cells]
     signals = [s for r in watch.rows for s in r.signals]
     by_rule = Counter(s.rule for s in signals)
@@ -113,7 +125,8 @@ def brief_content(watch: Watch, changes: list[Change], span: tuple[int | None, i
         changes_lede = f"Store version {span[1]} is the first recorded: its {count(len(changes))} values are all new."
     else:
         changes_lede = (
-            f"From store version {span[0]} to {span[1]} (the last load), {count(len(changes))} values changed"
+            f"From store version {span[0]} to {span[1]} (the last load), {count(len(changes))}"
+            f" value{'' if len(changes) == 1 else 's'} changed"
             + (f"; the first {CHANGES_SHOWN} are listed." if len(changes) > CHANGES_SHOWN else ".")
         )
     cited = sorted({s for r in rows[:TABLE_ROWS] for c in r.cells.values() for s in c.sources} | {
@@ -134,6 +147,10 @@ def brief_content(watch: Watch, changes: list[Change], span: tuple[int | None, i
         signals_more=max(0, len(signals) - SIGNALS_SHOWN),
         changes_lede=changes_lede,
         changes=[] if span[0] is None else changes[:CHANGES_SHOWN],
+        releases=[
+            (r.heading[0].upper() + r.heading[1:], [f"{v.table}: {revision_summary(v)} records" for v in r.revisions])
+            for r in releases[-RELEASES_SHOWN:]
+        ],
         sources=_grouped_sources(watch.sources, cited),
     )
 

@@ -28,7 +28,9 @@ from partnerwatch.store.engine import Connection, rollback, store_errors
 from partnerwatch.store.keyed import merge_keyed, restore_shadowed
 from partnerwatch.store.paths import staging_dir
 from partnerwatch.store.postgres import PostgresConnection
-from partnerwatch.store.schema import DATA_TABLES, KEYED_TABLES
+from partnerwatch.store.revisions import Revision, compare, old_rows
+from partnerwatch.store.revisions import record as record_revisions
+from partnerwatch.store.schema import DATA_TABLES, KEYED_TABLES, REVISABLE
 
 STAGE_ROW_GROUP = 16_384  # rows per staged Parquet row group; larger groups cost memory in the insert
 LOAD_LOCK = 0x5057_4C4F  # PostgreSQL advisory lock id that serialises loads ("PWLO")
@@ -62,6 +64,8 @@ class LoadResult:
     superseded: tuple[int, ...] = ()
     kept_existing: int = 0
     """Keyed rows not written because the store already held the same or a newer version."""
+    revisions: tuple[Revision, ...] = ()
+    """What this release changed, table by table, against the snapshots it superseded."""
 
 
 def current_snapshot(con: Connection, source: str, sha256: str) -> int | None:
@@ -262,8 +266,11 @@ def _load(
                 "\n".join(record.warnings) or None,
             ],
         )
-        # The releases this one replaces leave first, so the new rows merge with what stays.
-        superseded = _supersede(con, record.source, record.scope, snapshot_id)
+        # What this release revises is read before the releases it replaces leave; they leave before the new
+        # rows arrive, so that those merge with what stays.
+        replaced = _replaced(con, record.source, record.scope, snapshot_id)
+        revisions = _revisions(con, replaced, tables, staged) if replaced else []
+        superseded = _supersede(con, replaced, snapshot_id)
         rows = record.rows
         kept = 0
         for name, data in tables.items():
@@ -279,6 +286,7 @@ def _load(
             rows += count
         if rows != record.rows:
             con.execute("UPDATE snapshots SET rows = ? WHERE id = ?", [rows, snapshot_id])
+        record_revisions(con, snapshot_id, superseded, revisions)
         con.execute("COMMIT")
     except _AlreadyLoaded:
         rollback(con)
@@ -291,7 +299,9 @@ def _load(
                 "store-error", f"load failed and was rolled back: {exc}", file=record.file_name
             ) from None
         raise
-    return LoadResult(snapshot_id, rows, unchanged=False, superseded=superseded, kept_existing=kept)
+    return LoadResult(
+        snapshot_id, rows, unchanged=False, superseded=superseded, kept_existing=kept, revisions=tuple(revisions)
+    )
 
 
 def _merge(con: Connection, table: str, data: pa.Table | Path, snapshot_id: int) -> int:
@@ -362,17 +372,67 @@ def _check_columns(con: Connection, table: str, data: pa.Table) -> None:
         )
 
 
-def _supersede(con: Connection, source: str, scope: str, snapshot_id: int) -> tuple[int, ...]:
-    """Retire older live snapshots of the same source and scope: a new release replaces them.
+def _replaced(con: Connection, source: str, scope: str, snapshot_id: int) -> tuple[int, ...]:
+    """The live snapshots of the same source and scope as the one being loaded: a new release replaces them."""
+    rows = con.execute(
+        "SELECT id FROM snapshots WHERE source = ? AND scope = ? AND superseded_by IS NULL AND id <> ? ORDER BY id",
+        [source, scope, snapshot_id],
+    ).fetchall()
+    return tuple(int(r[0]) for r in rows)
+
+
+def _revisions(
+    con: Connection, old: tuple[int, ...], tables: dict[str, pa.Table], staged: dict[str, tuple[Path, int]]
+) -> list[Revision]:
+    """Each table of the new release against the rows of the snapshots it replaces (before those leave)."""
+    held = [
+        t
+        for t in REVISABLE
+        if con.execute(f"SELECT count(*) FROM ({old_rows(t, old)}) o").fetchall()[0][0]  # noqa: S608
+    ]
+    incoming: dict[str, pa.Table | Path] = {
+        **{t: d for t, d in tables.items() if t in REVISABLE},
+        **{t: p for t, (p, n) in staged.items() if t in REVISABLE and n},
+    }
+    found = []
+    for table in [*held, *(t for t in incoming if t not in held)]:
+        data = incoming.get(table)
+        if data is None:
+            found.append(compare(con, table, old, None, table_columns(con, table)))
+            continue
+        names = data.column_names if isinstance(data, pa.Table) else pq.read_schema(data).names
+        with _readable(con, table, data) as relation:
+            found.append(compare(con, table, old, relation, list(names)))
+    return found
+
+
+@contextmanager
+def _readable(con: Connection, table: str, data: pa.Table | Path) -> Iterator[str]:
+    """Incoming rows as a relation the SQL can name without placeholders, for as long as the block runs."""
+    if isinstance(con, PostgresConnection):
+        names = data.column_names if isinstance(data, pa.Table) else pq.read_schema(data).names
+        _fill_incoming(con, table, data, ", ".join(f'"{c}"' for c in names))
+        try:
+            yield "_incoming"
+        finally:
+            with suppress(*store_errors()):
+                con.execute("DROP TABLE IF EXISTS _incoming")
+    elif isinstance(data, Path):
+        yield "read_parquet('{}')".format(str(data).replace("'", "''"))
+    else:
+        con.register("_revised_arrow", data)
+        try:
+            yield "_revised_arrow"
+        finally:
+            con.unregister("_revised_arrow")
+
+
+def _supersede(con: Connection, old: tuple[int, ...], snapshot_id: int) -> tuple[int, ...]:
+    """Retire the older live snapshots a new release replaces.
 
     Their rows leave every table; a keyed record they held the current row of
     gets back the version another live snapshot carries, if any does.
     """
-    rows = con.execute(
-        "SELECT id FROM snapshots WHERE source = ? AND scope = ? AND superseded_by IS NULL AND id <> ?",
-        [source, scope, snapshot_id],
-    ).fetchall()
-    old = tuple(int(r[0]) for r in rows)
     if not old:
         return ()
     marks = ", ".join("?" for _ in old)

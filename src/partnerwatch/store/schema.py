@@ -240,6 +240,14 @@ _V13 = (
         snapshot_ids VARCHAR NOT NULL, previous_id INTEGER, subject VARCHAR NOT NULL)""",
 )
 
+_V14 = (
+    # What each new release changed against the snapshots it superseded, per table, counted in records.
+    """CREATE TABLE snapshot_revisions (
+        snapshot_id INTEGER NOT NULL, superseded VARCHAR NOT NULL, table_name VARCHAR NOT NULL,
+        added BIGINT NOT NULL, removed BIGINT NOT NULL, revised BIGINT NOT NULL, unchanged BIGINT NOT NULL,
+        examples VARCHAR NOT NULL, PRIMARY KEY (snapshot_id, table_name))""",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "canonical tables, snapshots and country crosswalk", _V1),
     Migration(2, "FMTR: training accounts, printed totals, accepted load issues", _V2),
@@ -254,6 +262,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(11, "ACLED's aggregated monthly events and fatalities by country and admin area", _V11),
     Migration(12, "FMTR rows keep their region, headings and dates as printed, a search form and repairs", _V12),
     Migration(13, "the watch: its values per store version and the signals its rules raised", _V13),
+    Migration(14, "what a new release revised, added and removed against the release it superseded", _V14),
 )
 
 # Tables that hold rows from sources (each with snapshot_id), in export order.
@@ -280,7 +289,7 @@ DATA_TABLES: tuple[str, ...] = (
     "state_budget",
     "snapshot_issues",
 )
-REFERENCE_TABLES: tuple[str, ...] = ("countries", "country_aliases", "snapshots")
+REFERENCE_TABLES: tuple[str, ...] = ("countries", "country_aliases", "snapshots", "snapshot_revisions")
 DERIVED_TABLES: tuple[str, ...] = ("watch_versions", "watch_values", "signals")
 """Tables computed from the others and recorded (the watch): not data of any snapshot, not exported."""
 
@@ -303,6 +312,80 @@ class KeyedTable:
 KEYED_TABLES: dict[str, KeyedTable] = {
     "harm_events": KeyedTable(("source", "event_id"), "event_timestamp", "harm_events_shadowed"),
 }
+
+
+@dataclass(frozen=True)
+class Revisable:
+    """How two releases of a table are compared: which columns name a record, which change with every release.
+
+    A record present in both releases whose other columns differ is revised;
+    ``ignore`` holds columns that differ without the data changing (a row's
+    line or page in its file, the release's own version string).
+    """
+
+    key: tuple[str, ...]
+    ignore: tuple[str, ...] = ()
+
+
+_LINE = ("source_row",)
+REVISABLE: dict[str, Revisable] = {
+    "assistance": Revisable(
+        (
+            "country_iso3",
+            "fiscal_year",
+            "transaction_type",
+            "account",
+            "program",
+            "category",
+            "activity_id",
+            "managing_agency",
+            "us_category",
+            "us_sector",
+            "transition_quarter",
+        ),
+    ),
+    "training": Revisable(
+        (
+            "country_iso3",
+            "fiscal_year",
+            "program",
+            "course_title",
+            "location",
+            "student_unit",
+            "us_unit",
+            "start_date",
+            "end_date",
+        ),
+        ("page", "search_text", "start_date_raw", "end_date_raw", "inferred", "repair"),
+    ),
+    "training_totals": Revisable(("country_iso3", "fiscal_year", "level", "program", "department"), ("page",)),
+    "arms_transfers": Revisable(("supplier_iso3", "recipient_iso3", "order_year", "designation", "description"), _LINE),
+    "arms_sales": Revisable(("country_iso3", "year", "fiscal_year", "usml_category", "kind", "description")),
+    "milex": Revisable(("country_iso3", "year", "measure")),
+    "harm_events": Revisable(KEYED_TABLES["harm_events"].key),
+    "acled_monthly": Revisable(
+        ("measure", "country_iso3", "admin1", "admin2", "admin1_pcode", "admin2_pcode", "year", "month"),
+        ("sheet", "source_row"),
+    ),
+    "conflict_deaths": Revisable(("dataset", "conflict_id", "dyad_id", "year", "country_iso3"), ("version",)),
+    "displacement": Revisable(
+        ("country_iso3", "year", "date", "admin1", "admin2", "admin3", "cause", "measure", "round")
+    ),
+    "aid_worker_incidents": Revisable(("incident_id",)),
+    "treaty_status": Revisable(("country_iso3", "treaty")),
+    "facts": Revisable(("fact_id",), _LINE),
+    "incidents": Revisable(("incident_id",), _LINE),
+    "timeline": Revisable(("event_id",), _LINE),
+    "legal_instruments": Revisable(("country_iso3", "area", "instrument_type", "name"), _LINE),
+    "narratives": Revisable(("country_iso3", "section", "paragraph"), _LINE),
+    "coups": Revisable(("country_iso3", "date"), ("version", "source_row")),
+    "peacekeeping": Revisable(("country_iso3", "year", "mission"), _LINE),
+    "state_budget": Revisable(
+        ("fiscal_year", "basis", "line", "line_kind", "region", "country_iso3", "account"),
+        ("source_row", "repeats_row", "document"),
+    ),
+}
+"""Every data table but ``snapshot_issues`` (a load's own findings, not the source's data)."""
 
 # The column a ``--country`` filter applies to, per table.
 COUNTRY_COLUMN: dict[str, str] = {

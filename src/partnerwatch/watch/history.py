@@ -23,6 +23,7 @@ from partnerwatch.countries import crosswalk
 from partnerwatch.store import Connection
 from partnerwatch.store.engine import rollback
 from partnerwatch.store.load import insert_arrow
+from partnerwatch.store.revisions import Release, releases
 from partnerwatch.watch.model import Change, Signal
 from partnerwatch.watch.table import Watch
 
@@ -252,3 +253,14 @@ def changes_since(con: Connection, since: int | date | None) -> tuple[int | None
             )
         )
     return base, latest, found
+
+
+def releases_in(con: Connection, span: tuple[int | None, int | None]) -> list[Release]:
+    """The new releases loaded in a span of recorded versions, with what each revised, added and removed.
+
+    The figure changes say which values moved; these say what the producer
+    changed in the data behind them — including records no figure shows.
+    """
+    if span[1] is None:
+        return []
+    return releases(con, span[0] or 0, span[1])

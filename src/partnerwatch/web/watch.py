@@ -22,9 +22,10 @@ from partnerwatch.countries import crosswalk
 from partnerwatch.figures.context import FigureContext
 from partnerwatch.publish.watch import forces_json, watch_atom, watch_json
 from partnerwatch.store import Connection
+from partnerwatch.store.revisions import Release
 from partnerwatch.watch.branches import ForcesView, forces
 from partnerwatch.watch.columns import COLUMNS, Window
-from partnerwatch.watch.history import changes_since, recorded, store_version, stored_signals, with_history
+from partnerwatch.watch.history import changes_since, recorded, releases_in, store_version, stored_signals, with_history
 from partnerwatch.watch.model import Change, Signal
 from partnerwatch.watch.signals import rules
 from partnerwatch.watch.table import Watch, build_watch, filtered
@@ -44,6 +45,7 @@ class Seen:
     signals: list[Signal]
     changes: list[Change]
     span: tuple[int | None, int | None]
+    releases: list[Release]
 
 
 def _seen(cur: Connection) -> Seen:
@@ -51,7 +53,8 @@ def _seen(cur: Connection) -> Seen:
     with_history(cur, watch)
     base, latest, changes = changes_since(cur, None)
     version = store_version(cur)
-    return Seen(watch, version, recorded(cur, version), stored_signals(cur), changes, (base, latest))
+    span = (base, latest)
+    return Seen(watch, version, recorded(cur, version), stored_signals(cur), changes, span, releases_in(cur, span))
 
 
 def _current(request: Request) -> tuple[str, Seen]:
@@ -134,6 +137,7 @@ def _page(seen: Seen, region: str | None, flag: str | None) -> str:
         changes=seen.changes[:300],
         more_changes=max(0, len(seen.changes) - 300),
         span=seen.span,
+        releases=seen.releases,
         version=seen.version,
         recorded=seen.recorded,
         sources=shown.sources,
@@ -191,7 +195,9 @@ def watch_feed(request: Request) -> Response:
 def watch_api(request: Request) -> Response:
     version, seen = _current(request)
     body = state(request).cached(
-        "watch-json", version, lambda: _packed(watch_json(seen.watch, seen.version, seen.changes, seen.span).encode())
+        "watch-json",
+        version,
+        lambda: _packed(watch_json(seen.watch, seen.version, seen.changes, seen.span, seen.releases).encode()),
     )
     return _send(request, body, "application/json")
 

@@ -1,0 +1,239 @@
+"""What a new release changed against the release it supersedes: records revised, added and removed.
+
+A new release of a source replaces the old one whole, and the old rows leave
+the store with it — so the comparison is made inside the load's transaction,
+after the new rows are read and before the old ones are deleted, and its
+counts are kept in ``snapshot_revisions`` for as long as the store lives.
+Without them, "what changed" could name the figures that moved but not the
+data behind them: that IDMC revised last year's stock for twelve countries,
+or that UCDP's new version dropped a dyad.
+
+Records are named per table by ``schema.REVISABLE``; two releases are
+compared as multisets of rows with set operations (``EXCEPT ALL``,
+``INTERSECT``), which treat NULLs as equal on DuckDB and PostgreSQL alike, so
+a record whose key holds an empty column is still one record. A key that
+repeats within a release (two like deals in SIPRI's register) is one record
+whose rows are compared together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from partnerwatch.store.engine import Connection
+from partnerwatch.store.schema import KEYED_TABLES, REVISABLE
+
+EXAMPLES = 3
+"""Records shown of each kind (revised, added, removed) per table: enough to see what kind of change it is."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One table of a new release against the snapshots it superseded, counted in records."""
+
+    table: str
+    added: int
+    removed: int
+    revised: int
+    unchanged: int
+    examples: tuple[str, ...] = ()
+    """Lines like ``revised: UKR · 2022 · conflict · idps_stock — value 854,000 → 900,000``."""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed or self.revised)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "table": self.table,
+            "added": self.added,
+            "removed": self.removed,
+            "revised": self.revised,
+            "unchanged": self.unchanged,
+            "examples": list(self.examples),
+        }
+
+
+def old_rows(table: str, old: tuple[int, ...]) -> str:
+    """The rows the superseded snapshots hold in ``table`` (a keyed table's versions behind others too)."""
+    marks = ", ".join(str(int(i)) for i in old)
+    rows = f"SELECT * FROM {table} WHERE snapshot_id IN ({marks})"
+    keyed = KEYED_TABLES.get(table)
+    if keyed is not None:
+        rows += f" UNION ALL SELECT * FROM {keyed.shadow} WHERE snapshot_id IN ({marks})"
+    return rows
+
+
+def compare(con: Connection, table: str, old: tuple[int, ...], incoming: str | None, columns: list[str]) -> Revision:
+    """Compare the superseded snapshots' rows of ``table`` with the ``incoming`` relation (None: the release has none).
+
+    ``columns`` are the incoming relation's; the comparison uses those the
+    table compares (not its ignored ones), and names records by the table's
+    key among them — all of them when the release carries no key column.
+    """
+    rule = REVISABLE[table]
+    compared = [c for c in columns if c not in rule.ignore and c != "snapshot_id"]
+    key = [k for k in rule.key if k in compared] or compared
+    cols = ", ".join(f'"{c}"' for c in compared)
+    keys = ", ".join(f'"{c}"' for c in key)
+    before = f"SELECT {cols} FROM ({old_rows(table, old)}) o"
+    after = f"SELECT {cols} FROM {incoming} i" if incoming else f"{before} WHERE FALSE"
+
+    def count(sql: str) -> int:
+        return int(con.execute(f"SELECT count(*) FROM ({sql}) c").fetchall()[0][0])
+
+    old_keys, new_keys = f"SELECT {keys} FROM ({before}) b", f"SELECT {keys} FROM ({after}) a"
+    changed_keys = (
+        f"SELECT {keys} FROM (({before}) EXCEPT ALL ({after})) g"
+        f" UNION SELECT {keys} FROM (({after}) EXCEPT ALL ({before})) h"
+    )
+    added_keys, removed_keys = f"{new_keys} EXCEPT {old_keys}", f"{old_keys} EXCEPT {new_keys}"
+    added, removed = count(added_keys), count(removed_keys)
+    both = count(f"{old_keys} INTERSECT {new_keys}")
+    revised_keys = f"({changed_keys}) INTERSECT ({old_keys}) INTERSECT ({new_keys})"
+    revised = count(revised_keys) if both else 0
+    examples: list[str] = []
+    if revised and key != compared:
+        examples += _revised_examples(con, revised_keys, before, after, key, compared)
+    if added:
+        examples += _key_lines(con, added_keys, key, "added")
+    if removed:
+        examples += _key_lines(con, removed_keys, key, "removed")
+    return Revision(table, added, removed, revised, both - revised, tuple(examples))
+
+
+def _ordered(sql: str, key: list[str]) -> str:
+    order = ", ".join(f'"{k}" NULLS FIRST' for k in key)
+    return f"SELECT * FROM ({sql}) k ORDER BY {order} LIMIT {EXAMPLES * 4}"
+
+
+def _key_lines(con: Connection, sql: str, key: list[str], kind: str) -> list[str]:
+    rows = con.execute(_ordered(sql, key)).fetchall()
+    return [f"{kind}: {_name(row)}" for row in rows[:EXAMPLES]]
+
+
+def _revised_examples(
+    con: Connection,
+    revised_keys: str,
+    before: str,
+    after: str,
+    key: list[str],
+    compared: list[str],
+) -> list[str]:
+    """A few revised records with one row on each side, as ``key — column old → new; …``."""
+    lines: list[str] = []
+    match = " AND ".join(f'"{k}" IS NOT DISTINCT FROM ?' for k in key)
+    cols = ", ".join(f'"{c}"' for c in compared)
+    for row in con.execute(_ordered(revised_keys, key)).fetchall():
+        olds = con.execute(f"SELECT {cols} FROM ({before}) b WHERE {match}", list(row)).fetchall()
+        news = con.execute(f"SELECT {cols} FROM ({after}) a WHERE {match}", list(row)).fetchall()
+        if len(olds) != 1 or len(news) != 1:
+            continue  # a repeated key: its rows changed, but no one column can be named
+        diffs = [
+            f"{c} {_text(o)} → {_text(n)}"
+            for c, o, n in zip(compared, olds[0], news[0], strict=True)
+            if c not in key and o != n
+        ]
+        lines.append(f"revised: {_name(row)} — {'; '.join(diffs)}")
+        if len(lines) == EXAMPLES:
+            break
+    return lines
+
+
+def _name(row: tuple[object, ...]) -> str:
+    return " · ".join(_text(v) for v in row if v not in (None, ""))
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float | Decimal):
+        number = float(value)
+        return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)  # years stay as they are printed
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def record(con: Connection, snapshot_id: int, superseded: tuple[int, ...], revisions: list[Revision]) -> None:
+    """Keep a load's revisions with its snapshot (inside the load's transaction)."""
+    for r in revisions:
+        con.execute(
+            "INSERT INTO snapshot_revisions (snapshot_id, superseded, table_name, added, removed, revised,"
+            " unchanged, examples) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                snapshot_id,
+                ";".join(str(i) for i in superseded),
+                r.table,
+                r.added,
+                r.removed,
+                r.revised,
+                r.unchanged,
+                "\n".join(r.examples),
+            ],
+        )
+
+
+@dataclass(frozen=True)
+class Release:
+    """A snapshot that superseded others, with what it revised (the "what changed" of a new release)."""
+
+    snapshot_id: int
+    source: str
+    release: str
+    file_name: str
+    superseded: tuple[int, ...]
+    revisions: tuple[Revision, ...]
+
+    @property
+    def heading(self) -> str:
+        """``snapshot 4 (idmc, release 2023) replaced snapshot 2``."""
+        about = ", ".join(x for x in (self.source, f"release {self.release}" if self.release else "") if x)
+        old = ", ".join(str(i) for i in self.superseded)
+        return f"snapshot {self.snapshot_id} ({about}) replaced snapshot{'s' if len(self.superseded) > 1 else ''} {old}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "snapshot_id": self.snapshot_id,
+            "source": self.source,
+            "release": self.release,
+            "file_name": self.file_name,
+            "superseded": list(self.superseded),
+            "tables": [r.to_dict() for r in self.revisions],
+        }
+
+
+def releases(con: Connection, after: int = 0, upto: int | None = None) -> list[Release]:
+    """The superseding snapshots with ids in (``after``, ``upto``], oldest first, with their revisions."""
+    rows = con.execute(
+        "SELECT r.snapshot_id, s.source, coalesce(s.release, ''), s.file_name, r.superseded, r.table_name,"
+        " r.added, r.removed, r.revised, r.unchanged, r.examples FROM snapshot_revisions r"
+        " JOIN snapshots s ON s.id = r.snapshot_id WHERE r.snapshot_id > ? AND r.snapshot_id <= ?"
+        " ORDER BY r.snapshot_id, r.table_name",
+        [after, upto if upto is not None else 2**31 - 1],
+    ).fetchall()
+    found: dict[int, Release] = {}
+    for sid, source, release, file_name, superseded, table, added, removed, revised, unchanged, examples in rows:
+        revision = Revision(
+            str(table), int(added), int(removed), int(revised), int(unchanged), tuple(str(examples).splitlines())
+        )
+        known = found.get(int(sid))
+        ids = tuple(int(x) for x in str(superseded).split(";") if x)
+        revisions = (*known.revisions, revision) if known else (revision,)
+        found[int(sid)] = Release(int(sid), str(source), str(release), str(file_name), ids, revisions)
+    return list(found.values())
+
+
+def summary(revision: Revision) -> str:
+    """``3 revised, 1 added, 0 removed, 204 unchanged`` (records of one table)."""
+    return (
+        f"{revision.revised:,} revised, {revision.added:,} added, {revision.removed:,} removed,"
+        f" {revision.unchanged:,} unchanged"
+    )
