@@ -8,21 +8,23 @@ Without them, "what changed" could name the figures that moved but not the
 data behind them: that IDMC revised last year's stock for twelve countries,
 or that UCDP's new version dropped a dyad.
 
-Records are named per table by ``schema.REVISABLE``; two releases are
-compared as multisets of rows with set operations (``EXCEPT ALL``,
-``INTERSECT``), which treat NULLs as equal on DuckDB and PostgreSQL alike, so
-a record whose key holds an empty column is still one record. A key that
-repeats within a release (two like deals in SIPRI's register) is one record
-whose rows are compared together.
+Records are named per table by ``schema.REVISABLE``; each release is reduced
+to one row per record (key, fingerprint of its rows, count) and the two are
+compared with set operations (``EXCEPT``, ``INTERSECT``), which treat NULLs as
+equal on DuckDB and PostgreSQL alike, so a record whose key holds an empty
+column is still one record. A key that repeats within a release (two like
+deals in SIPRI's register) is one record whose rows are compared together.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from partnerwatch.store.engine import Connection
+from partnerwatch.store.engine import Connection, store_errors
+from partnerwatch.store.postgres import PostgresConnection
 from partnerwatch.store.schema import KEYED_TABLES, REVISABLE
 
 EXAMPLES = 3
@@ -72,36 +74,71 @@ def compare(con: Connection, table: str, old: tuple[int, ...], incoming: str | N
     ``columns`` are the incoming relation's; the comparison uses those the
     table compares (not its ignored ones), and names records by the table's
     key among them — all of them when the release carries no key column.
+    Each side is first reduced to one narrow row per record — its key, a
+    fingerprint of its rows (the sum of their hashes) and their count — so
+    that a release of millions of rows is compared within the store's memory cap.
     """
     rule = REVISABLE[table]
     compared = [c for c in columns if c not in rule.ignore and c != "snapshot_id"]
     key = [k for k in rule.key if k in compared] or compared
-    cols = ", ".join(f'"{c}"' for c in compared)
     keys = ", ".join(f'"{c}"' for c in key)
-    before = f"SELECT {cols} FROM ({old_rows(table, old)}) o"
-    after = f"SELECT {cols} FROM {incoming} i" if incoming else f"{before} WHERE FALSE"
-
-    def count(sql: str) -> int:
-        return int(con.execute(f"SELECT count(*) FROM ({sql}) c").fetchall()[0][0])
-
-    old_keys, new_keys = f"SELECT {keys} FROM ({before}) b", f"SELECT {keys} FROM ({after}) a"
-    changed_keys = (
-        f"SELECT {keys} FROM (({before}) EXCEPT ALL ({after})) g"
-        f" UNION SELECT {keys} FROM (({after}) EXCEPT ALL ({before})) h"
+    before = f"SELECT {_typed(con, table, compared, cast=False)} FROM ({old_rows(table, old)}) o"
+    after = (
+        f"SELECT {_typed(con, table, compared, cast=True)} FROM {incoming} i" if incoming else f"{before} WHERE FALSE"
     )
-    added_keys, removed_keys = f"{new_keys} EXCEPT {old_keys}", f"{old_keys} EXCEPT {new_keys}"
-    added, removed = count(added_keys), count(removed_keys)
-    both = count(f"{old_keys} INTERSECT {new_keys}")
-    revised_keys = f"({changed_keys}) INTERSECT ({old_keys}) INTERSECT ({new_keys})"
-    revised = count(revised_keys) if both else 0
-    examples: list[str] = []
-    if revised and key != compared:
-        examples += _revised_examples(con, revised_keys, before, after, key, compared)
-    if added:
-        examples += _key_lines(con, added_keys, key, "added")
-    if removed:
-        examples += _key_lines(con, removed_keys, key, "removed")
-    return Revision(table, added, removed, revised, both - revised, tuple(examples))
+    fingerprint = _fingerprint(con, compared)
+    try:
+        for name, rows in (("_revised_old", before), ("_revised_new", after)):
+            con.execute(
+                f"CREATE TEMP TABLE {name} AS SELECT {keys}, sum({fingerprint}) AS _fp, count(*) AS _n"
+                f" FROM ({rows}) r GROUP BY {keys}"
+            )
+
+        def count(sql: str) -> int:
+            return int(con.execute(f"SELECT count(*) FROM ({sql}) c").fetchall()[0][0])
+
+        old_keys, new_keys = f"SELECT {keys} FROM _revised_old", f"SELECT {keys} FROM _revised_new"
+        added_keys, removed_keys = f"{new_keys} EXCEPT {old_keys}", f"{old_keys} EXCEPT {new_keys}"
+        same = f"SELECT {keys}, _fp, _n FROM _revised_old INTERSECT SELECT {keys}, _fp, _n FROM _revised_new"
+        added, removed = count(added_keys), count(removed_keys)
+        both, unchanged = count(f"{old_keys} INTERSECT {new_keys}"), count(same)
+        examples: list[str] = []
+        if both > unchanged and key != compared:
+            revised_keys = f"({old_keys} INTERSECT {new_keys}) EXCEPT SELECT {keys} FROM ({same}) u"
+            examples += _revised_examples(con, revised_keys, before, after, key, compared)
+        if added:
+            examples += _key_lines(con, added_keys, key, "added")
+        if removed:
+            examples += _key_lines(con, removed_keys, key, "removed")
+    finally:
+        for name in ("_revised_old", "_revised_new"):
+            with suppress(*store_errors()):
+                con.execute(f"DROP TABLE IF EXISTS {name}")
+    return Revision(table, added, removed, both - unchanged, unchanged, tuple(examples))
+
+
+def _typed(con: Connection, table: str, columns: list[str], *, cast: bool) -> str:
+    """The compared columns, cast to the table's types when ``cast`` (DuckDB reads Arrow and Parquet as they come).
+
+    A hash is of a value of one type: the incoming side must have the stored side's types for equal rows to
+    hash alike. PostgreSQL's incoming rows are already in a temporary table of the table's types.
+    """
+    if not cast or isinstance(con, PostgresConnection):
+        return ", ".join(f'"{c}"' for c in columns)
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", [table]
+        ).fetchall()
+    )
+    return ", ".join(f'CAST("{c}" AS {types[c]}) AS "{c}"' for c in columns)
+
+
+def _fingerprint(con: Connection, columns: list[str]) -> str:
+    """A 64-bit hash of a row's compared columns; summed per record, equal multisets of rows sum alike."""
+    cols = ", ".join(f'"{c}"' for c in columns)
+    if isinstance(con, PostgresConnection):
+        return f"hashtextextended(ROW({cols})::text, 0)"
+    return f"CAST(hash({cols}) AS HUGEINT)"
 
 
 def _ordered(sql: str, key: list[str]) -> str:
