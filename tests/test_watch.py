@@ -18,6 +18,7 @@ from lxml import etree
 from partnerwatch.publish.watch import watch_atom, watch_csv, watch_json
 from partnerwatch.store import Connection
 from partnerwatch.store.load import SnapshotRecord, load_snapshot
+from partnerwatch.store.revisions import releases
 from partnerwatch.watch.columns import Window
 from partnerwatch.watch.history import changes_since, record_watch, store_version, stored_signals, with_history
 from partnerwatch.watch.table import Watch, build_watch, filtered
@@ -505,8 +506,9 @@ def test_the_brief_is_at_most_four_pages_and_says_what_fired(store: duckdb.DuckD
     _every_rule_store(store)
     for k, iso3 in enumerate(("NER", "BFA", "TCD", "SEN", "GHA", "KEN", "UGA", "NGA", "CMR", "TZA"), start=1):
         load(store, "greenbook", f"more{k}", "assistance", security(iso3, {2020: k * 1e6}))
+    revised = load(store, "greenbook", "more1", "assistance", security("NER", {2020: 1.5e6}))  # a new release
     watch = build_watch(store, Window())
-    brief = brief_content(watch, [], (None, store_version(store)), date(2026, 12, 1))
+    brief = brief_content(watch, [], (None, store_version(store)), date(2026, 12, 1), releases(store))
     assert brief.summary[1] == (
         "Five signals are raised by five of the five rules: state-force civilian harm far above its baseline (1);"
         " successful coup in a country receiving U.S. security assistance (1); U.S. security assistance and"
@@ -522,3 +524,7 @@ def test_the_brief_is_at_most_four_pages_and_says_what_fired(store: duckdb.DuckD
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "A successful coup in Mali on 2020-08-18 came after $27.0 million" in " ".join(text.split())
     assert text.count("Hand-made greenbook rows") == 1  # the snapshots of one citation listed once, ids together
+    assert (
+        f"Snapshot {revised} (greenbook) replaced snapshot {revised - 10}: assistance: 1 revised, 0 added, 0 removed,"
+        " 0 unchanged records." in " ".join(text.split())
+    )

@@ -151,7 +151,10 @@ def brief_content(
             (r.heading[0].upper() + r.heading[1:], [f"{v.table}: {revision_summary(v)} records" for v in r.revisions])
             for r in releases[-RELEASES_SHOWN:]
         ],
-        sources=_grouped_sources(watch.sources, cited),
+        sources=_grouped_sources(
+            {**watch.sources, **{r.snapshot_id: r.citation for r in releases[-RELEASES_SHOWN:]}},
+            sorted({*cited, *(r.snapshot_id for r in releases[-RELEASES_SHOWN:])}),
+        ),
     )
 
 
