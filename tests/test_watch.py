@@ -335,6 +335,8 @@ def test_the_watch_command(tmp_path: Path) -> None:
     table = run("watch", home=home)
     assert "New releases (1): records revised, added and removed\n  snapshot 3 (sipri-transfers, release 2025-03-03)" \
         " replaced snapshot 2\n    arms_transfers: 1 revised" in table.stdout  # fmt: skip
+    listed = run("sources", home=home).stdout
+    assert "against the release it replaced, arms_transfers: 1 revised, 0 added, 0 removed, 3 unchanged" in listed
     (release,) = json.loads(run("watch", "--format", "json", home=home).stdout)["changes"]["releases"]
     assert (release["snapshot_id"], release["superseded"], release["tables"][0]["revised"]) == (3, [2], 1)
 

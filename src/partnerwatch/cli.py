@@ -46,7 +46,7 @@ from partnerwatch.sources import REGISTRY
 from partnerwatch.store import Connection, connect, describe_store, store_target
 from partnerwatch.store.connection import lock_wait, schema_version, store_ready
 from partnerwatch.store.postgres import is_postgres_url
-from partnerwatch.store.revisions import Release
+from partnerwatch.store.revisions import Release, releases
 from partnerwatch.store.revisions import summary as revision_summary
 
 if TYPE_CHECKING:  # the watch is imported by the commands that use it, not at every start
@@ -192,6 +192,7 @@ def sources() -> None:
             "SELECT snapshot_id, code, file, page, row, field, message FROM snapshot_issues"
             " ORDER BY snapshot_id, page NULLS FIRST, row NULLS FIRST"
         ).fetchall()
+        revised = {r.snapshot_id: r for r in releases(con)}
         perpetrators = con.execute(
             "SELECT source, count(*), count(*) FILTER (WHERE perpetrator_class = 'unidentified')"
             " FROM harm_events GROUP BY source ORDER BY source"
@@ -206,6 +207,12 @@ def sources() -> None:
         out.print(f"       {' · '.join(f for f in facts if f)}", markup=False, highlight=False)
         for warning in (warnings or "").splitlines():
             out.print(f"       warning: {warning}", markup=False, highlight=False)
+        for revision in revised[sid].revisions if sid in revised else ():
+            out.print(
+                f"       against the release it replaced, {revision.table}: {revision_summary(revision)} records",
+                markup=False,
+                highlight=False,
+            )
     for source_name, events, unidentified in perpetrators:
         out.print(
             f"harm_events from {source_name}: {events:,} events; perpetrator unidentified in"
