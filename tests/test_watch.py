@@ -447,6 +447,15 @@ def test_trained_units_and_harming_forces_on_the_same_branches(
     assert walk.classify("Ministry of Defense Air Force", "MLI") == "air_force"  # a fallback gives way
     assert walk.classify("ACSS Community Chapter in Bamako", "MLI") == "not_identified"
     assert walk.classify("FAMa", "MLI") == "armed_forces" and walk.classify("FAMa", "NER") == "not_identified"
+    # Contingents for peace operations, often the only unit the FMTR prints; Spanish names; a country's own names.
+    assert [walk.classify(n, iso3) for n, iso3 in (
+        ("NERBAT7", "NER"), ("Niger Mali Contingent", "NER"), ("MINUSMA Battalion", "NER"),
+        ("Combat Engineer 2", "NER"), ("Formed Police Unit MINUSMA", "SEN"), ("LAAFI-7", "BFA"), ("LAAFI-7", "NER"),
+        ("SEMAR", "MEX"), ("SEDENA", "MEX"), ("Policía Federal", "MEX"), ("Ejército Nacional", "COL"), ("61R", "LBN"),
+    )] == [
+        "peace_operations", "peace_operations", "army", "not_identified", "police", "peace_operations",
+        "not_identified", "navy", "several", "police", "army", "army",
+    ]  # fmt: skip
     assert walk.classify_actor("Police Forces of Mali (2013-2020) Gendarmerie", "MLI") == "gendarmerie"
     assert walk.classify_actor("Military Forces of Mali (2013-2020)", "MLI") == "armed_forces"
 
