@@ -42,6 +42,11 @@ def test_the_package_describes_every_table_with_its_sources(store: duckdb.DuckDB
     assert json.loads((tmp_path / "datapackage.json").read_text())["resources"] == descriptor["resources"]
     assert not list(tmp_path.glob(".*partial"))
     assert set(read_package(tmp_path)) == set(exportable_tables())
+    # A package an earlier release wrote, before snapshot_revisions existed, is still read.
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "snapshot_revisions"]
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor))
+    (tmp_path / resources["snapshot_revisions"]["path"]).unlink()
+    assert set(read_package(tmp_path)) == set(exportable_tables()) - {"snapshot_revisions"}
 
 
 def test_csv_packages_flatten_lists(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

@@ -76,6 +76,10 @@ def export_package(
     return descriptor
 
 
+LATER_TABLES = frozenset({"snapshot_revisions"})
+"""Tables a package written by an earlier release lacks and no figure reads: their absence is no reason to refuse it."""
+
+
 def read_package(folder: Path) -> dict[str, Path]:
     """The Parquet files of an exported package by table name, checked against its descriptor."""
     try:
@@ -87,7 +91,9 @@ def read_package(folder: Path) -> dict[str, Path]:
             f"not a PartnerWatch Parquet export ({exc}); write one with 'partnerwatch export --all DIR'",
             file=str(folder / DESCRIPTOR),
         ) from None
-    missing = [t for t in exportable_tables() if t not in resources or not resources[t].is_file()]
+    missing = [
+        t for t in exportable_tables() if t not in LATER_TABLES and (t not in resources or not resources[t].is_file())
+    ]
     if missing:
         raise PartnerWatchError.single(
             "missing-value", f"the export has no Parquet file for {', '.join(missing)}", file=str(folder / DESCRIPTOR)
