@@ -339,6 +339,18 @@ def test_the_watch_command(tmp_path: Path) -> None:
     assert "against the release it replaced, arms_transfers: 1 revised, 0 added, 0 removed, 3 unchanged" in listed
     (release,) = json.loads(run("watch", "--format", "json", home=home).stdout)["changes"]["releases"]
     assert (release["snapshot_id"], release["superseded"], release["tables"][0]["revised"]) == (3, [2], 1)
+    assert run("watch", "--format", "atom", "--out", str(feed), home=home).returncode == 0
+    document = etree.parse(str(feed))
+    assert etree.RelaxNG(etree.parse(str(ATOM_SCHEMA))).validate(document)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    (entry,) = [
+        e for e in document.findall("a:entry", ns) if e.findtext("a:id", namespaces=ns) == "urn:partnerwatch:release:3"
+    ]
+    assert entry.findtext("a:title", namespaces=ns).startswith("New release: SIPRI Arms Transfers Database")  # type: ignore[union-attr]
+    assert entry.findtext("a:summary", namespaces=ns).startswith(  # type: ignore[union-attr]
+        "Snapshot 3 (sipri-transfers, release 2025-03-03) replaced snapshot 2. arms_transfers: 1 revised, 0 added,"
+        " 0 removed, 3 unchanged records (for example, revised: RUS · MLI · 2016 · Mi-35M"
+    )
 
 
 @pytest.mark.shared_data

@@ -535,6 +535,7 @@ def watch(
         with_history(con, table)
         base, latest, changes = changes_since(con, point)
         released = releases_in(con, (base, latest))
+        every_release = releases(con)
         signals = stored_signals(con)
     if fmt == "pdf" and out_path is not None:
         from partnerwatch.publish.watch_brief import brief_content, render_brief_pdf
@@ -548,7 +549,7 @@ def watch(
     elif fmt == "atom":
         rules = {s.rule for r in table.rows for s in r.signals} if flag or region else None
         kept = [s for s in signals if rules is None or (s.rule in rules and s.iso3 in {r.iso3 for r in table.rows})]
-        text = watch_atom(kept, base_url, table.sources).decode()
+        text = watch_atom(kept, base_url, table.sources, () if flag or region else every_release).decode()
     else:
         _print_watch(table, changes, base, latest)
         _print_releases(released)

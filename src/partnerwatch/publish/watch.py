@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree as ET
 
 from partnerwatch.store.revisions import Release
+from partnerwatch.store.revisions import summary as revision_summary
 from partnerwatch.watch.branches import ForcesView
 from partnerwatch.watch.columns import COLUMNS
 from partnerwatch.watch.model import Change, Signal
@@ -71,41 +72,78 @@ def watch_json(
     )
 
 
-def watch_atom(signals: list[Signal], base_url: str, sources: dict[int, str]) -> bytes:
-    """An Atom 1.0 feed (RFC 4287) of the recorded signals, newest first, each linking to its country's page."""
+FEED_RELEASES = 50
+"""New releases the feed lists, newest first, beside the signals."""
+
+
+def watch_atom(
+    signals: list[Signal], base_url: str, sources: dict[int, str], releases: Sequence[Release] = ()
+) -> bytes:
+    """An Atom 1.0 feed (RFC 4287): the recorded signals and the new releases loaded, newest first.
+
+    A signal links to its country's page; a new release — a source's data revised under the watch — to the
+    watch, with what it revised, added and removed.
+    """
     ET.register_namespace("", ATOM)
     base = base_url.rstrip("/")
     feed = ET.Element(f"{{{ATOM}}}feed")
     _text(feed, "title", "PartnerWatch: signals")
-    _text(feed, "subtitle", "Where U.S. security assistance meets civilian harm: the watch's rules that fired.")
+    _text(
+        feed,
+        "subtitle",
+        "Where U.S. security assistance meets civilian harm: the watch's rules that fired, and the new releases"
+        " of its sources.",
+    )
     _text(feed, "id", "urn:partnerwatch:watch")
-    stamps = [s.raised_at for s in signals if s.raised_at]
+    shown = list(releases)[-FEED_RELEASES:]
+    stamps = [s.raised_at for s in signals if s.raised_at] + [r.loaded_at for r in shown if r.loaded_at]
     _text(feed, "updated", max(stamps) if stamps else _now())
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", "PartnerWatch")
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=f"{base}/watch.atom", type="application/atom+xml")
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=f"{base}/watch", type="text/html")
     _text(feed, "generator", "PartnerWatch")
-    for signal in signals:
-        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        _text(entry, "title", f"{signal.country}: {signal.title}")
-        subject = f":{signal.subject}" if signal.subject else ""
-        _text(entry, "id", f"urn:partnerwatch:signal:{signal.rule}:{signal.iso3}{subject}:{signal.store_version}")
-        _text(entry, "updated", signal.raised_at or _now())
-        ET.SubElement(
-            entry, f"{{{ATOM}}}link", rel="alternate", href=f"{base}/countries/{signal.iso3}", type="text/html"
-        )
-        ET.SubElement(entry, f"{{{ATOM}}}category", term=signal.rule, label=signal.title)
-        cited = "; ".join(f"[{s}] {sources[s]}" for s in signal.sources if s in sources)
-        follows = f" Follows signal {signal.previous_id}." if signal.previous_id else ""
-        _text(
-            entry,
-            "summary",
-            f"{signal.sentence} Period: {signal.period}. Store version {signal.store_version}.{follows}"
-            + (f" Sources: {cited}." if cited else ""),
-        )
+    entries = [(s.raised_at, _signal_entry(s, base, sources)) for s in signals]
+    entries += [(r.loaded_at, _release_entry(r, base)) for r in shown]
+    for _, entry in sorted(entries, key=lambda e: e[0] or "", reverse=True):
+        feed.append(entry)
     body = ET.tostring(feed, encoding="unicode")
     return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'.encode()
+
+
+def _signal_entry(signal: Signal, base: str, sources: dict[int, str]) -> ET.Element:
+    entry = ET.Element(f"{{{ATOM}}}entry")
+    _text(entry, "title", f"{signal.country}: {signal.title}")
+    subject = f":{signal.subject}" if signal.subject else ""
+    _text(entry, "id", f"urn:partnerwatch:signal:{signal.rule}:{signal.iso3}{subject}:{signal.store_version}")
+    _text(entry, "updated", signal.raised_at or _now())
+    ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=f"{base}/countries/{signal.iso3}", type="text/html")
+    ET.SubElement(entry, f"{{{ATOM}}}category", term=signal.rule, label=signal.title)
+    cited = "; ".join(f"[{s}] {sources[s]}" for s in signal.sources if s in sources)
+    follows = f" Follows signal {signal.previous_id}." if signal.previous_id else ""
+    _text(
+        entry,
+        "summary",
+        f"{signal.sentence} Period: {signal.period}. Store version {signal.store_version}.{follows}"
+        + (f" Sources: {cited}." if cited else ""),
+    )
+    return entry
+
+
+def _release_entry(release: Release, base: str) -> ET.Element:
+    entry = ET.Element(f"{{{ATOM}}}entry")
+    _text(entry, "title", f"New release: {release.citation or release.source} (snapshot {release.snapshot_id})")
+    _text(entry, "id", f"urn:partnerwatch:release:{release.snapshot_id}")
+    _text(entry, "updated", release.loaded_at or _now())
+    ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=f"{base}/watch", type="text/html")
+    ET.SubElement(entry, f"{{{ATOM}}}category", term="new_release", label="New release of a source")
+    tables = "; ".join(
+        f"{r.table}: {revision_summary(r)} records" + (f" (for example, {r.examples[0]})" if r.examples else "")
+        for r in release.revisions
+    )
+    heading = release.heading[0].upper() + release.heading[1:]
+    _text(entry, "summary", f"{heading}. {tables}.")
+    return entry
 
 
 def _text(parent: ET.Element, name: str, text: str) -> ET.Element:

@@ -229,6 +229,8 @@ class Release:
     superseded: tuple[int, ...]
     revisions: tuple[Revision, ...]
     citation: str = ""
+    loaded_at: str = ""
+    """When the release was loaded, as an RFC 3339 UTC time (``2026-12-01T20:05:00Z``)."""
 
     @property
     def heading(self) -> str:
@@ -246,6 +248,7 @@ class Release:
             "superseded": list(self.superseded),
             "tables": [r.to_dict() for r in self.revisions],
             "citation": self.citation,
+            "loaded_at": self.loaded_at,
         }
 
 
@@ -253,20 +256,36 @@ def releases(con: Connection, after: int = 0, upto: int | None = None) -> list[R
     """The superseding snapshots with ids in (``after``, ``upto``], oldest first, with their revisions."""
     rows = con.execute(
         "SELECT r.snapshot_id, s.source, coalesce(s.release, ''), s.file_name, r.superseded, r.table_name,"
-        " r.added, r.removed, r.revised, r.unchanged, r.examples, coalesce(s.citation, '') FROM snapshot_revisions r"
-        " JOIN snapshots s ON s.id = r.snapshot_id WHERE r.snapshot_id > ? AND r.snapshot_id <= ?"
+        " r.added, r.removed, r.revised, r.unchanged, r.examples, coalesce(s.citation, ''), s.loaded_at"
+        " FROM snapshot_revisions r JOIN snapshots s ON s.id = r.snapshot_id"
+        " WHERE r.snapshot_id > ? AND r.snapshot_id <= ?"
         " ORDER BY r.snapshot_id, r.table_name",
         [after, upto if upto is not None else 2**31 - 1],
     ).fetchall()
     found: dict[int, Release] = {}
-    for sid, source, release, file_name, superseded, table, added, removed, revised, unchanged, examples, cite in rows:
+    for (
+        sid,
+        source,
+        release,
+        file_name,
+        superseded,
+        table,
+        added,
+        removed,
+        revised,
+        unchanged,
+        examples,
+        cite,
+        at,
+    ) in rows:
         revision = Revision(
             str(table), int(added), int(removed), int(revised), int(unchanged), tuple(str(examples).splitlines())
         )
         known = found.get(int(sid))
         ids = tuple(int(x) for x in str(superseded).split(";") if x)
         revisions = (*known.revisions, revision) if known else (revision,)
-        found[int(sid)] = Release(int(sid), str(source), str(release), str(file_name), ids, revisions, str(cite))
+        stamp = at.replace(microsecond=0).isoformat() + "Z" if isinstance(at, datetime) else str(at)
+        found[int(sid)] = Release(int(sid), str(source), str(release), str(file_name), ids, revisions, str(cite), stamp)
     return list(found.values())
 
 

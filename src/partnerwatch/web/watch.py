@@ -22,7 +22,7 @@ from partnerwatch.countries import crosswalk
 from partnerwatch.figures.context import FigureContext
 from partnerwatch.publish.watch import forces_json, watch_atom, watch_json
 from partnerwatch.store import Connection
-from partnerwatch.store.revisions import Release
+from partnerwatch.store.revisions import Release, releases
 from partnerwatch.watch.branches import ForcesView, forces
 from partnerwatch.watch.columns import COLUMNS, Window
 from partnerwatch.watch.history import changes_since, recorded, releases_in, store_version, stored_signals, with_history
@@ -46,6 +46,8 @@ class Seen:
     changes: list[Change]
     span: tuple[int | None, int | None]
     releases: list[Release]
+    every_release: list[Release]
+    """Every new release the store holds, for the feed (``releases``: those of the last load)."""
 
 
 def _seen(cur: Connection) -> Seen:
@@ -54,7 +56,16 @@ def _seen(cur: Connection) -> Seen:
     base, latest, changes = changes_since(cur, None)
     version = store_version(cur)
     span = (base, latest)
-    return Seen(watch, version, recorded(cur, version), stored_signals(cur), changes, span, releases_in(cur, span))
+    return Seen(
+        watch,
+        version,
+        recorded(cur, version),
+        stored_signals(cur),
+        changes,
+        span,
+        releases_in(cur, span),
+        releases(cur),
+    )
 
 
 def _current(request: Request) -> tuple[str, Seen]:
@@ -186,7 +197,7 @@ def watch_feed(request: Request) -> Response:
     version, seen = _current(request)
     base = str(request.base_url).rstrip("/")
     body = state(request).cached(
-        f"watch-atom:{base}", version, lambda: watch_atom(seen.signals, base, seen.watch.sources)
+        f"watch-atom:{base}", version, lambda: watch_atom(seen.signals, base, seen.watch.sources, seen.every_release)
     )
     return Response(body, media_type="application/atom+xml")
 
