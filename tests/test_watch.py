@@ -157,6 +157,12 @@ def test_a_coup_after_three_years_of_us_security_assistance(store: duckdb.DuckDB
         "MLI": "A successful coup in Mali on 2020-08-18 came after $31.8 million of U.S. security assistance in the"
         " three previous fiscal years (FY2017–FY2019)."
     }
+    # The coup the data cannot test is said to be untested, so the rule's silence is not read as a finding.
+    assert [(u.iso3, u.subject, u.sentence) for r in watch.rows for u in r.untested] == [
+        ("NER", "2016-03-01", "A successful coup in Niger on 2016-03-01 is not tested: the U.S. security assistance"
+         " data loaded do not cover FY2013–FY2015 (their last fiscal year is FY2020).")
+    ]  # fmt: skip
+    assert json.loads(watch_json(watch, 1, [], (None, 1)))["untested"][0]["rule"] == "coup_after_assistance"
     mali = next(r for r in watch.rows if r.iso3 == "MLI")
     assert mali.cells["coups"].text == "2 (1 successful)"
     assert mali.cells["security_assistance_usd"].period == "FY2018–FY2020"

@@ -667,6 +667,11 @@ def _print_watch(table: Watch, changes: list[Change], base: int | None, latest: 
     out.print(f"Signals ({len(raised)}):", highlight=False)
     for signal in raised:
         out.print(f"  [{signal.rule}] {signal.sentence}", markup=False, highlight=False)
+    untested = [u for r in table.rows for u in r.untested]
+    if untested:
+        out.print(f"Not tested on the data loaded ({len(untested)}):", highlight=False)
+        for case in untested:
+            out.print(f"  [{case.rule}] {case.sentence}", markup=False, highlight=False)
     span = f"version {base} to {latest}" if base is not None else f"first recorded version {latest}"
     out.print(f"Changed ({span}): {len(changes):,} value{'' if len(changes) == 1 else 's'}", highlight=False)
     for change in changes[:SHOWN_CHANGES]:

@@ -59,6 +59,7 @@ def watch_json(
             "columns": [{"id": c.id, "title": c.title, "description": c.description} for c in COLUMNS],
             "rows": [r.to_dict() for r in watch.rows],
             "signals": [s.to_dict() for r in watch.rows for s in r.signals],
+            "untested": [u.to_dict() for r in watch.rows for u in r.untested],
             "changes": {
                 "from_version": since[0],
                 "to_version": since[1],

@@ -52,6 +52,8 @@ class Brief:
     map_caption: str
     signals: dict[str, list[Signal]]
     signals_more: int
+    untested: list[str]
+    """The sentences of the cases a rule could not test (a coup after the assistance data end)."""
     changes_lede: str
     changes: list[Change]
     releases: list[tuple[str, list[str]]]
@@ -145,6 +147,7 @@ def brief_content(
         " account-level files loaded). Map: pygal_maps_world.",
         signals=grouped,
         signals_more=max(0, len(signals) - SIGNALS_SHOWN),
+        untested=[u.sentence for r in watch.rows for u in r.untested],
         changes_lede=changes_lede,
         changes=[] if span[0] is None else changes[:CHANGES_SHOWN],
         releases=[

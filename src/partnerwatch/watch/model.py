@@ -83,6 +83,29 @@ class Signal:
         }
 
 
+@dataclass(frozen=True)
+class Untested:
+    """A case a rule is about but cannot test on the data loaded (a coup after the assistance data end).
+
+    Without it, a rule that stays silent would read as a finding that nothing happened.
+    """
+
+    rule: str
+    iso3: str
+    country: str
+    subject: str
+    sentence: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "iso3": self.iso3,
+            "country": self.country,
+            "subject": self.subject,
+            "sentence": self.sentence,
+        }
+
+
 @dataclass
 class WatchRow:
     iso3: str
@@ -90,6 +113,7 @@ class WatchRow:
     region: str
     cells: dict[str, Cell]
     signals: list[Signal] = field(default_factory=list)
+    untested: list[Untested] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -16,7 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from partnerwatch.watch.model import Cell, Signal, WatchRow
+from partnerwatch.figures.coverage import years_text
+from partnerwatch.watch.model import Cell, Signal, Untested, WatchRow
 from partnerwatch.watch.text import count, money, percent
 
 
@@ -29,6 +30,8 @@ class Rule:
     threshold: float
     column: str = ""
     minimum: float = 0.0
+    untested: str = ""
+    """What the watch says of a case the rule cannot test on the data loaded (kinds that know such cases)."""
 
 
 @cache
@@ -81,8 +84,12 @@ def _fiscal_year(day: date) -> int:
     return day.year + 1 if day.month >= 10 else day.year
 
 
-def coup_after_assistance(rule: Rule, row: WatchRow) -> Iterator[Signal]:
-    """Fills date, amount, years: each successful coup whose three previous fiscal years held assistance."""
+def coup_after_assistance(rule: Rule, row: WatchRow) -> Iterator[Signal | Untested]:
+    """Fills date, amount, years: each successful coup whose three previous fiscal years held assistance.
+
+    A coup whose three years the assistance data do not cover is not tested: its ``untested`` sentence
+    fills date, years (those missing) and last (the data's last fiscal year).
+    """
     coups, aid = row.cells.get("coups"), row.cells.get("security_assistance_usd")
     if coups is None or aid is None:
         return
@@ -92,8 +99,12 @@ def coup_after_assistance(rule: Rule, row: WatchRow) -> Iterator[Signal]:
             continue
         year = _fiscal_year(date.fromisoformat(day_text))
         previous = [y for y in range(year - 3, year) if y in by_year]
-        if len(previous) < 3:
-            continue  # the assistance data do not cover the three years: no finding either way
+        if len(previous) < 3:  # the assistance data do not cover the three years: no finding either way
+            missing = [y for y in range(year - 3, year) if y not in by_year]
+            names = {"country": row.country, "date": day_text, "last": f"FY{max(by_year)}" if by_year else "none"}
+            sentence = rule.untested.format(**names, years=years_text(missing, "FY"))
+            yield Untested(rule.id, row.iso3, row.country, day_text, sentence)
+            continue
         amount = sum(by_year[y] for y in previous)
         if amount > rule.threshold:
             yield _signal(
@@ -176,7 +187,7 @@ def rose_by_percent(rule: Rule, row: WatchRow) -> Iterator[Signal]:
         )
 
 
-KINDS: dict[str, Callable[[Rule, WatchRow], Iterator[Signal]]] = {
+KINDS: dict[str, Callable[[Rule, WatchRow], Iterator[Signal | Untested]]] = {
     "above_baseline": above_baseline,
     "coup_after_assistance": coup_after_assistance,
     "both_rose": both_rose,
@@ -186,6 +197,8 @@ KINDS: dict[str, Callable[[Rule, WatchRow], Iterator[Signal]]] = {
 
 
 def raise_signals(rows: list[WatchRow]) -> None:
-    """Apply every rule to every row, filling each row's ``signals``."""
+    """Apply every rule to every row, filling each row's ``signals`` and the cases it could not test."""
     for row in rows:
-        row.signals = [signal for rule in rules() for signal in KINDS[rule.kind](rule, row)]
+        found = [found for rule in rules() for found in KINDS[rule.kind](rule, row)]
+        row.signals = [f for f in found if isinstance(f, Signal)]
+        row.untested = [f for f in found if isinstance(f, Untested)]

@@ -145,6 +145,7 @@ def _page(seen: Seen, region: str | None, flag: str | None) -> str:
         region=region or "",
         flag=flag or "",
         signals=signals,
+        untested=[u for r in shown.rows for u in r.untested],
         changes=seen.changes[:300],
         more_changes=max(0, len(seen.changes) - 300),
         span=seen.span,
