@@ -31,7 +31,7 @@ from partnerwatch.watch.table import Watch
 
 TABLE_ROWS = 18
 """Countries in the brief's table: the largest recipients of U.S. security assistance."""
-SIGNALS_SHOWN = 30
+SIGNALS_SHOWN = 26
 CHANGES_SHOWN = 10
 RELEASES_SHOWN = 4
 BRIEF_COLUMNS = ("security_assistance_usd", "trainees", "us_arms_share", "state_civilian_fatalities", "coups",
@@ -74,6 +74,21 @@ def _grouped_sources(sources: dict[int, str], cited: list[int]) -> list[tuple[st
             by_citation.setdefault(sources[snapshot], []).append(snapshot)
     return [
         (", ".join(map(str, ids)), citation) for citation, ids in sorted(by_citation.items(), key=lambda kv: kv[1][0])
+    ]
+
+
+def _untested_lines(watch: Watch, titles: dict[str, str]) -> list[str]:
+    """One sentence per rule naming the cases it could not test, by country (the full sentences are in the JSON)."""
+    cases: dict[str, dict[str, list[str]]] = {}
+    for row in watch.rows:
+        for case in row.untested:
+            cases.setdefault(case.rule, {}).setdefault(case.country, []).append(case.subject)
+    return [
+        f"{titles[rule]}: not tested where the data loaded do not cover the years the rule tests, so no finding"
+        " either way — "
+        + "; ".join(f"{country} ({', '.join(subjects)})" for country, subjects in by_country.items())
+        + "."
+        for rule, by_country in cases.items()
     ]
 
 
@@ -147,7 +162,7 @@ def brief_content(
         " account-level files loaded). Map: pygal_maps_world.",
         signals=grouped,
         signals_more=max(0, len(signals) - SIGNALS_SHOWN),
-        untested=[u.sentence for r in watch.rows for u in r.untested],
+        untested=_untested_lines(watch, titles),
         changes_lede=changes_lede,
         changes=[] if span[0] is None else changes[:CHANGES_SHOWN],
         releases=[
