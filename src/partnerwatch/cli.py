@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager
 from datetime import date
 from pathlib import Path
@@ -46,7 +46,7 @@ from partnerwatch.sources import REGISTRY
 from partnerwatch.store import Connection, connect, describe_store, store_target
 from partnerwatch.store.connection import lock_wait, schema_version, store_ready
 from partnerwatch.store.postgres import is_postgres_url
-from partnerwatch.store.revisions import Release, releases
+from partnerwatch.store.revisions import Release, Revision, releases
 from partnerwatch.store.revisions import summary as revision_summary
 
 if TYPE_CHECKING:  # the watch is imported by the commands that use it, not at every start
@@ -209,7 +209,7 @@ def sources() -> None:
             out.print(f"       warning: {warning}", markup=False, highlight=False)
         for revision in revised[sid].revisions if sid in revised else ():
             out.print(
-                f"       against the release it replaced, {revision.table}: {revision_summary(revision)} records",
+                f"       against the release it replaced, {revision.table}: {revision_summary(revision)}",
                 markup=False,
                 highlight=False,
             )
@@ -352,10 +352,15 @@ def _report(path: Path, result: IngestResult) -> None:
     if result.kept_existing:
         kept += f" ({result.kept_existing:,} already stored in the same or a newer version)"
     out.print(f"{path}: loaded {result.rows:,} rows as snapshot {result.snapshot_id}{kept}{extra}.")
-    for revision in result.revisions:
-        out.print(f"  {revision.table}: {revision_summary(revision)} records", markup=False, highlight=False)
+    _print_revisions(result.revisions, "  ")
+
+
+def _print_revisions(revisions: Iterable[Revision], indent: str) -> None:
+    """A new release's revisions, table by table, each with its examples indented below."""
+    for revision in revisions:
+        out.print(f"{indent}{revision.table}: {revision_summary(revision)}", markup=False, highlight=False)
         for example in revision.examples:
-            out.print(f"    {example}", markup=False, highlight=False)
+            out.print(f"{indent}  {example}", markup=False, highlight=False)
 
 
 def _counting() -> Progress:
@@ -535,7 +540,7 @@ def watch(
         with_history(con, table)
         base, latest, changes = changes_since(con, point)
         released = releases_in(con, (base, latest))
-        every_release = releases(con)
+        feed_releases = releases(con) if fmt == "atom" and not (flag or region) else []
         signals = stored_signals(con)
     if fmt == "pdf" and out_path is not None:
         from partnerwatch.publish.watch_brief import brief_content, render_brief_pdf
@@ -549,7 +554,7 @@ def watch(
     elif fmt == "atom":
         rules = {s.rule for r in table.rows for s in r.signals} if flag or region else None
         kept = [s for s in signals if rules is None or (s.rule in rules and s.iso3 in {r.iso3 for r in table.rows})]
-        text = watch_atom(kept, base_url, table.sources, () if flag or region else every_release).decode()
+        text = watch_atom(kept, base_url, table.sources, feed_releases).decode()
     else:
         _print_watch(table, changes, base, latest)
         _print_releases(released)
@@ -690,10 +695,7 @@ def _print_releases(released: list[Release]) -> None:
     out.print(f"New releases ({len(released)}): records revised, added and removed", highlight=False)
     for release in released:
         out.print(f"  {release.heading}", markup=False, highlight=False)
-        for revision in release.revisions:
-            out.print(f"    {revision.table}: {revision_summary(revision)}", markup=False, highlight=False)
-            for example in revision.examples:
-                out.print(f"      {example}", markup=False, highlight=False)
+        _print_revisions(release.revisions, "    ")
 
 
 @app.command()

@@ -139,7 +139,7 @@ def _release_entry(release: Release, base: str) -> ET.Element:
     ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=f"{base}/watch", type="text/html")
     ET.SubElement(entry, f"{{{ATOM}}}category", term="new_release", label="New release of a source")
     tables = "; ".join(
-        f"{r.table}: {revision_summary(r)} records" + (f" (for example, {r.examples[0]})" if r.examples else "")
+        f"{r.table}: {revision_summary(r)}" + (f" (for example, {r.examples[0]})" if r.examples else "")
         for r in release.revisions
     )
     heading = release.heading[0].upper() + release.heading[1:]

@@ -146,6 +146,7 @@ def brief_content(
             f" value{'' if len(changes) == 1 else 's'} changed"
             + (f"; the first {CHANGES_SHOWN} are listed." if len(changes) > CHANGES_SHOWN else ".")
         )
+    shown = releases[-RELEASES_SHOWN:]
     cited = sorted({s for r in rows[:TABLE_ROWS] for c in r.cells.values() for s in c.sources} | {
         s for sig in signals[:SIGNALS_SHOWN] for s in sig.sources
     })  # fmt: skip
@@ -166,12 +167,12 @@ def brief_content(
         changes_lede=changes_lede,
         changes=[] if span[0] is None else changes[:CHANGES_SHOWN],
         releases=[
-            (r.heading[0].upper() + r.heading[1:], [f"{v.table}: {revision_summary(v)} records" for v in r.revisions])
-            for r in releases[-RELEASES_SHOWN:]
+            (r.heading[0].upper() + r.heading[1:], [f"{v.table}: {revision_summary(v)}" for v in r.revisions])
+            for r in shown
         ],
         sources=_grouped_sources(
-            {**watch.sources, **{r.snapshot_id: r.citation for r in releases[-RELEASES_SHOWN:]}},
-            sorted({*cited, *(r.snapshot_id for r in releases[-RELEASES_SHOWN:])}),
+            {**watch.sources, **{r.snapshot_id: r.citation for r in shown}},
+            sorted({*cited, *(r.snapshot_id for r in shown)}),
         ),
     )
 

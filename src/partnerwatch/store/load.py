@@ -268,7 +268,7 @@ def _load(
         )
         # What this release revises is read before the releases it replaces leave; they leave before the new
         # rows arrive, so that those merge with what stays.
-        replaced = _replaced(con, record.source, record.scope, snapshot_id)
+        replaced = tuple(i for i, _ in live_snapshots(con, record.source, record.scope) if i != snapshot_id)
         revisions = _revisions(con, replaced, tables, staged) if replaced else []
         superseded = _supersede(con, replaced, snapshot_id)
         rows = record.rows
@@ -309,7 +309,7 @@ def _merge(con: Connection, table: str, data: pa.Table | Path, snapshot_id: int)
 
     Returns how many incoming rows lost to a version the store already held.
     """
-    names = data.column_names if isinstance(data, pa.Table) else pq.read_schema(data).names
+    names = _names(data)
     if isinstance(data, Path) and not isinstance(con, PostgresConnection):
         # DuckDB reads the stage where it lies: no copy of millions of rows into a temporary table.
         incoming, params = "read_parquet(?)", [str(data)]
@@ -325,6 +325,11 @@ def _merge(con: Connection, table: str, data: pa.Table | Path, snapshot_id: int)
         # error; the caller's rollback removes the temporary table then.
         with suppress(*store_errors()):
             con.execute("DROP TABLE IF EXISTS _incoming")
+
+
+def _names(data: pa.Table | Path) -> list[str]:
+    """The columns of incoming rows: an Arrow table's, or a staged Parquet file's from its schema alone."""
+    return list(data.column_names if isinstance(data, pa.Table) else pq.read_schema(data).names)
 
 
 def _fill_incoming(con: Connection, table: str, data: pa.Table | Path, columns: str) -> None:
@@ -372,24 +377,11 @@ def _check_columns(con: Connection, table: str, data: pa.Table) -> None:
         )
 
 
-def _replaced(con: Connection, source: str, scope: str, snapshot_id: int) -> tuple[int, ...]:
-    """The live snapshots of the same source and scope as the one being loaded: a new release replaces them."""
-    rows = con.execute(
-        "SELECT id FROM snapshots WHERE source = ? AND scope = ? AND superseded_by IS NULL AND id <> ? ORDER BY id",
-        [source, scope, snapshot_id],
-    ).fetchall()
-    return tuple(int(r[0]) for r in rows)
-
-
 def _revisions(
     con: Connection, old: tuple[int, ...], tables: dict[str, pa.Table], staged: dict[str, tuple[Path, int]]
 ) -> list[Revision]:
     """Each table of the new release against the rows of the snapshots it replaces (before those leave)."""
-    held = [
-        t
-        for t in REVISABLE
-        if con.execute(f"SELECT count(*) FROM ({old_rows(t, old)}) o").fetchall()[0][0]  # noqa: S608
-    ]
+    held = [t for t in REVISABLE if con.execute(f"SELECT 1 FROM ({old_rows(t, old)}) o LIMIT 1").fetchall()]  # noqa: S608
     incoming: dict[str, pa.Table | Path] = {
         **{t: d for t, d in tables.items() if t in REVISABLE},
         **{t: p for t, (p, n) in staged.items() if t in REVISABLE and n},
@@ -400,17 +392,16 @@ def _revisions(
         if data is None:
             found.append(compare(con, table, old, None, table_columns(con, table)))
             continue
-        names = data.column_names if isinstance(data, pa.Table) else pq.read_schema(data).names
-        with _readable(con, table, data) as relation:
-            found.append(compare(con, table, old, relation, list(names)))
+        names = _names(data)
+        with _readable(con, table, data, names) as relation:
+            found.append(compare(con, table, old, relation, names))
     return found
 
 
 @contextmanager
-def _readable(con: Connection, table: str, data: pa.Table | Path) -> Iterator[str]:
+def _readable(con: Connection, table: str, data: pa.Table | Path, names: list[str]) -> Iterator[str]:
     """Incoming rows as a relation the SQL can name without placeholders, for as long as the block runs."""
     if isinstance(con, PostgresConnection):
-        names = data.column_names if isinstance(data, pa.Table) else pq.read_schema(data).names
         _fill_incoming(con, table, data, ", ".join(f'"{c}"' for c in names))
         try:
             yield "_incoming"

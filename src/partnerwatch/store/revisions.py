@@ -19,7 +19,7 @@ deals in SIPRI's register) is one record whose rows are compared together.
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -43,19 +43,8 @@ class Revision:
     examples: tuple[str, ...] = ()
     """Lines like ``revised: UKR · 2022 · conflict · idps_stock — value 854,000 → 900,000``."""
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.removed or self.revised)
-
     def to_dict(self) -> dict[str, object]:
-        return {
-            "table": self.table,
-            "added": self.added,
-            "removed": self.removed,
-            "revised": self.revised,
-            "unchanged": self.unchanged,
-            "examples": list(self.examples),
-        }
+        return asdict(self)
 
 
 def old_rows(table: str, old: tuple[int, ...]) -> str:
@@ -290,8 +279,8 @@ def releases(con: Connection, after: int = 0, upto: int | None = None) -> list[R
 
 
 def summary(revision: Revision) -> str:
-    """``3 revised, 1 added, 0 removed, 204 unchanged`` (records of one table)."""
+    """``3 revised, 1 added, 0 removed, 204 unchanged records`` (of one table)."""
     return (
         f"{revision.revised:,} revised, {revision.added:,} added, {revision.removed:,} removed,"
-        f" {revision.unchanged:,} unchanged"
+        f" {revision.unchanged:,} unchanged records"
     )

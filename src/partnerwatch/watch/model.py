@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True)
@@ -97,13 +97,7 @@ class Untested:
     sentence: str
 
     def to_dict(self) -> dict[str, object]:
-        return {
-            "rule": self.rule,
-            "iso3": self.iso3,
-            "country": self.country,
-            "subject": self.subject,
-            "sentence": self.sentence,
-        }
+        return asdict(self)
 
 
 @dataclass
